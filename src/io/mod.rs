@@ -1,0 +1,206 @@
+//! File formats: the instance and schedule JSON, the assignments CSV, safe output names and
+//! atomic writes.
+
+pub mod instance;
+pub mod schedule;
+
+use crate::model::validate::{validate, Code, Diagnostic};
+use crate::model::Instance;
+use std::path::{Path, PathBuf};
+
+/// An instance file that was read and validated.
+pub struct Loaded {
+    pub path: PathBuf,
+    /// `None` when the file has errors.
+    pub instance: Option<Instance>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Reads, parses and validates one instance file. Never panics, whatever the bytes.
+pub fn load_instance(path: &Path) -> Loaded {
+    let fail = |code: Code, json_path: String, message: String, hint: &str| Loaded {
+        path: path.to_path_buf(),
+        instance: None,
+        diagnostics: vec![Diagnostic {
+            code,
+            path: json_path,
+            message,
+            hint: hint.to_string(),
+        }],
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                Code::E001Unreadable,
+                String::new(),
+                format!("cannot read the file: {e}"),
+                "check the path and permissions",
+            )
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return fail(
+                Code::E002Malformed,
+                String::new(),
+                format!("the file is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+                "save the instance as UTF-8 JSON",
+            )
+        }
+    };
+    match instance::parse_instance_json(&text) {
+        Err((json_path, msg)) => fail(
+            Code::E002Malformed,
+            json_path,
+            msg,
+            "fix the JSON at that place (see SPEC.md section 2 for the fields)",
+        ),
+        Ok(file) => {
+            let v = validate(&file);
+            Loaded {
+                path: path.to_path_buf(),
+                instance: v.instance,
+                diagnostics: v.diagnostics,
+            }
+        }
+    }
+}
+
+/// The instance files named by `paths`: files as given, directories' `*.json` files sorted by
+/// name (not recursive).
+pub fn instance_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: cannot list the directory: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "json"))
+                .filter(|f| {
+                    !f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(".schedule.json") || n.starts_with("summary"))
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!("{}: the directory holds no .json instance file", p.display()));
+            }
+            out.extend(found);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// A file-name stem derived from an id that cannot escape the output directory: letters,
+/// digits, `-`, `_` and `.` are kept (no leading dot), everything else becomes `_`.
+pub fn safe_stem(id: &str) -> String {
+    let mut s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while s.starts_with('.') {
+        s.replace_range(0..1, "_");
+    }
+    if s.is_empty() {
+        s.push('_');
+    }
+    s.truncate(120);
+    s
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over the target, so a crash or Ctrl-C never leaves a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The assignments CSV (one row a case): trust, procedure, patient, specialty, priority, date,
+/// start, end, theatre, session, surgeon.
+pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "trust",
+        "procedure",
+        "patient",
+        "specialty",
+        "priority",
+        "date",
+        "start",
+        "end",
+        "theatre",
+        "session",
+        "surgeon",
+    ])?;
+    for a in &schedule.assignments {
+        let pr = inst.procedures.iter().find(|p| p.id == a.procedure);
+        let patient = pr.and_then(|p| p.patient.clone()).unwrap_or_default();
+        let specialty = pr.map(|p| p.specialty.clone()).unwrap_or_default();
+        let priority = pr.map(|p| p.priority.as_str()).unwrap_or_default();
+        w.write_record([
+            &schedule.trust,
+            &a.procedure,
+            &patient,
+            &specialty,
+            priority,
+            &a.date,
+            &a.start,
+            &a.end,
+            &a.theatre,
+            &a.session,
+            &a.surgeon,
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_never_escape() {
+        for id in ["../../etc/passwd", "/abs", "..", ".", "", "a/b\\c", "RVV"] {
+            let s = safe_stem(id);
+            assert!(
+                !s.contains('/') && !s.contains('\\') && !s.starts_with('.') && !s.is_empty(),
+                "{id} -> {s}"
+            );
+        }
+        assert_eq!(safe_stem("RVV"), "RVV");
+    }
+}

@@ -1,0 +1,12 @@
+//! rebook: reschedules elective surgery cancelled by a strike, without pushing any surgeon past
+//! safe working hours.
+#![forbid(unsafe_code)]
+
+pub mod batch;
+pub mod check;
+pub mod io;
+pub mod metrics;
+pub mod model;
+pub mod rules;
+pub mod schedule;
+pub mod strategy;

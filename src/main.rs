@@ -1,0 +1,281 @@
+//! The `rebook` command line. Exit codes: 0 ok, 1 a plan or check failed, 2 bad input or usage.
+#![forbid(unsafe_code)]
+
+use clap::{Parser, Subcommand};
+use rebook::batch::{self, Outcome};
+use rebook::check;
+use rebook::io::{self, schedule::parse_schedule_json};
+use rebook::strategy::{self, SolveOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Reschedules elective surgery cancelled by a strike, without pushing any surgeon past safe
+/// working hours.
+#[derive(Parser)]
+#[command(name = "rebook", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate instance files (or directories of them): every problem, with its code and a hint.
+    Validate {
+        /// Instance files or directories of `*.json` instances.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Check a schedule against its instance: every rule of SPEC.md section 3 and the objective.
+    Check { instance: PathBuf, schedule: PathBuf },
+    /// Solve each trust and write `<trust>.schedule.json` and `<trust>.assignments.csv`.
+    Solve {
+        /// Instance files or directories of them (a batch: one file per trust).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Strategy: fifo (treat in turn), priority (clinical priority, then longest wait).
+        #[arg(long, short, default_value = "priority")]
+        strategy: String,
+        /// Output directory (created if missing).
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// Trusts solved side by side (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// MIP time limit per trust, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// MIP relative gap at which to stop.
+        #[arg(long, default_value_t = 0.005)]
+        gap: f64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { paths } => validate(&paths),
+        Command::Check { instance, schedule } => check_cmd(&instance, &schedule),
+        Command::Solve {
+            paths,
+            strategy,
+            out,
+            jobs,
+            time_limit,
+            gap,
+        } => {
+            let opts = SolveOptions {
+                time_limit,
+                gap,
+                ..SolveOptions::default()
+            };
+            solve(&paths, &strategy, &out, jobs, &opts)
+        }
+    }
+}
+
+fn validate(paths: &[PathBuf]) -> ExitCode {
+    let files = match io::instance_paths(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut bad = 0;
+    for f in &files {
+        let loaded = io::load_instance(f);
+        let errors = loaded.errors().count();
+        let warnings = loaded.diagnostics.len() - errors;
+        for d in &loaded.diagnostics {
+            println!("{}: {d}", f.display());
+        }
+        if errors > 0 {
+            bad += 1;
+        } else {
+            println!(
+                "{}: ok ({} warning{})",
+                f.display(),
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {} file(s) invalid", files.len());
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_cmd(instance: &std::path::Path, schedule: &std::path::Path) -> ExitCode {
+    let loaded = io::load_instance(instance);
+    let Some(inst) = loaded.instance else {
+        for d in loaded.errors() {
+            eprintln!("{}: {d}", instance.display());
+        }
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read_to_string(schedule) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
+            return ExitCode::from(2);
+        }
+    };
+    let file = match parse_schedule_json(&text) {
+        Ok(f) => f,
+        Err((path, msg)) => {
+            eprintln!(
+                "error: {}: at {}: {msg} (hint: see SPEC.md section 5 for the schedule format)",
+                schedule.display(),
+                if path.is_empty() { "top level" } else { &path }
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let report = check::check(&inst, &file);
+    for w in &report.warnings {
+        println!("warning: {}: {}", w.rule, w.message);
+    }
+    for v in &report.violations {
+        println!("violation: {}: {}", v.rule, v.message);
+    }
+    if report.is_ok() {
+        println!(
+            "ok: {} assignments, {} unscheduled, objective {} (recomputed {})",
+            file.assignments.len(),
+            file.unscheduled.len(),
+            file.objective,
+            report.recomputed_objective
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "FAILED: {} violation(s); reported objective {}, recomputed {}",
+            report.violations.len(),
+            report.reported_objective,
+            report.recomputed_objective
+        );
+        ExitCode::from(1)
+    }
+}
+
+fn solve(
+    paths: &[PathBuf],
+    strategy_name: &str,
+    out: &std::path::Path,
+    jobs: Option<usize>,
+    opts: &SolveOptions,
+) -> ExitCode {
+    if strategy::by_name(strategy_name).is_none() {
+        eprintln!(
+            "error: unknown strategy '{strategy_name}' (choose one of: {})",
+            strategy::NAMES.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let files = match io::instance_paths(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: {}: cannot create the output directory: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let results = batch::solve_batch(&files, strategy_name, opts, jobs);
+
+    let mut invalid = 0;
+    let mut failed = 0;
+    let mut seen_stems = std::collections::BTreeMap::new();
+    println!(
+        "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8}",
+        "trust", "cases", "sched", "unsch", "wait", "p90", "breaches", "objective", "seconds"
+    );
+    for r in &results {
+        match &r.outcome {
+            Outcome::Invalid { diagnostics } => {
+                invalid += 1;
+                for d in diagnostics.iter().filter(|d| d.is_error()) {
+                    eprintln!("{}: {d}", r.path.display());
+                }
+            }
+            Outcome::Failed { trust, message } => {
+                failed += 1;
+                eprintln!(
+                    "{}: {}{message}",
+                    r.path.display(),
+                    trust.as_ref().map(|t| format!("trust {t}: ")).unwrap_or_default()
+                );
+            }
+            Outcome::Solved {
+                instance,
+                schedule,
+                warnings,
+            } => {
+                for w in warnings {
+                    eprintln!("{}: {w}", r.path.display());
+                }
+                let mut stem = io::safe_stem(&schedule.trust);
+                let n = seen_stems.entry(stem.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    stem = format!("{stem}-{n}");
+                }
+                let json = serde_json::to_vec_pretty(schedule.as_ref()).expect("schedule serialises");
+                let csv = match io::assignments_csv(instance, schedule) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("{}: cannot write the CSV: {e}", r.path.display());
+                        failed += 1;
+                        continue;
+                    }
+                };
+                let written = io::write_atomic(&out.join(format!("{stem}.schedule.json")), &json)
+                    .and_then(|_| io::write_atomic(&out.join(format!("{stem}.assignments.csv")), &csv));
+                if let Err(e) = written {
+                    eprintln!("{}: cannot write to {}: {e}", r.path.display(), out.display());
+                    failed += 1;
+                    continue;
+                }
+                let m = &schedule.metrics;
+                let num = |v: &serde_json::Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.1}"));
+                let b = &m["breaches"];
+                let breaches = ["cancelled_on_day", "priority", "rtt"]
+                    .iter()
+                    .map(|k| b[k].as_u64().unwrap_or(0))
+                    .sum::<u64>();
+                println!(
+                    "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8.2}",
+                    schedule.trust,
+                    m["cases"],
+                    m["scheduled"],
+                    m["unscheduled"],
+                    num(&m["wait_days"]["mean"]),
+                    num(&m["wait_days"]["p90"]),
+                    breaches,
+                    schedule.objective,
+                    schedule.solver["seconds"].as_f64().unwrap_or(0.0)
+                );
+            }
+        }
+    }
+    let solved = results.len() - invalid - failed;
+    eprintln!(
+        "{solved} of {} trust(s) solved with {strategy_name}; plans in {}",
+        results.len(),
+        out.display()
+    );
+    if failed > 0 {
+        ExitCode::from(1)
+    } else if invalid > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

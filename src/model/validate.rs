@@ -1,0 +1,852 @@
+//! Collect-all validation of an instance file, and its conversion into a domain [`Instance`].
+//!
+//! Every problem is a [`Diagnostic`] with a stable [`Code`], the JSON path of the offending value,
+//! a message and a hint saying what to do. Errors stop the instance from being solved; warnings
+//! (a roster the trust gave us that already breaks a safe-hours rule, a case nothing can take)
+//! are reported and solving goes on. The table of codes is in `docs/VALIDATION.md`.
+
+use super::time::{duty_interval, parse_clock, parse_date, to_minute};
+use super::*;
+use crate::io::instance::*;
+use crate::rules;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Stable diagnostic codes. Never renumber: scripts and tests pin them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file could not be read.
+    E001Unreadable,
+    /// Not JSON, or JSON of the wrong shape (missing field, wrong type, unknown field).
+    E002Malformed,
+    /// `format` is not `rebook-instance/1`.
+    E003Format,
+    /// Two items of one kind share an id.
+    E101DuplicateId,
+    /// A reference to a theatre or surgeon that does not exist.
+    E102UnknownReference,
+    /// A date or time that is not `YYYY-MM-DD` / `HH:MM`.
+    E103BadDateTime,
+    /// A session that does not end after it starts on its own date.
+    E104EndBeforeStart,
+    /// `free_minutes` outside `0..=end − start`.
+    E105FreeMinutes,
+    /// Two sessions overlap in one theatre.
+    E106OverlappingSessions,
+    /// A session outside the horizon.
+    E107OutsideHorizon,
+    /// A case with a hard deadline that no session could ever take (the instance is infeasible).
+    E108NoSessionForDeadline,
+    /// `deadline` before `earliest`.
+    E109DeadlineBeforeEarliest,
+    /// Horizon end before its start, or longer than a year.
+    E110InvertedHorizon,
+    /// A negative or absurd number (duration, cost, weight, cap).
+    E111BadNumber,
+    /// A rule outside its sensible range.
+    E112RuleOutOfRange,
+    /// An unknown IANA time zone.
+    E113UnknownTimezone,
+    /// A priority other than P1–P4.
+    E114BadPriority,
+    /// An empty id.
+    E115EmptyId,
+    /// A session owned by a surgeon who does not hold its specialty, or in a theatre not equipped for it.
+    E116SessionSpecialty,
+    /// A case's `earliest` after the horizon end, or before the horizon start.
+    E117EarliestOutsideHorizon,
+    /// Warning: the roster given already breaks a safe-hours rule (SPEC.md 3, rules 5–10).
+    W201RosterBreach,
+    /// Warning: a case without a deadline that no session can ever take; it will be unscheduled.
+    W202NoEligibleSession,
+    /// Warning: an owned session on a date its owner is unavailable.
+    W203OwnerUnavailable,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        use Code::*;
+        match self {
+            E001Unreadable => "E001",
+            E002Malformed => "E002",
+            E003Format => "E003",
+            E101DuplicateId => "E101",
+            E102UnknownReference => "E102",
+            E103BadDateTime => "E103",
+            E104EndBeforeStart => "E104",
+            E105FreeMinutes => "E105",
+            E106OverlappingSessions => "E106",
+            E107OutsideHorizon => "E107",
+            E108NoSessionForDeadline => "E108",
+            E109DeadlineBeforeEarliest => "E109",
+            E110InvertedHorizon => "E110",
+            E111BadNumber => "E111",
+            E112RuleOutOfRange => "E112",
+            E113UnknownTimezone => "E113",
+            E114BadPriority => "E114",
+            E115EmptyId => "E115",
+            E116SessionSpecialty => "E116",
+            E117EarliestOutsideHorizon => "E117",
+            W201RosterBreach => "W201",
+            W202NoEligibleSession => "W202",
+            W203OwnerUnavailable => "W203",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    /// JSON path of the value (`sessions[3].end`), empty for the whole file.
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.path.is_empty() {
+            write!(
+                f,
+                "{sev}[{}]: {} (hint: {})",
+                self.code.as_str(),
+                self.message,
+                self.hint
+            )
+        } else {
+            write!(
+                f,
+                "{sev}[{}] at {}: {} (hint: {})",
+                self.code.as_str(),
+                self.path,
+                self.message,
+                self.hint
+            )
+        }
+    }
+}
+
+/// Collects diagnostics while walking the file.
+#[derive(Default)]
+struct Sink {
+    out: Vec<Diagnostic>,
+}
+
+impl Sink {
+    fn push(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
+        self.out.push(Diagnostic {
+            code,
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
+    fn date(&mut self, path: &str, s: &str) -> Option<NaiveDate> {
+        let d = parse_date(s);
+        if d.is_none() {
+            self.push(
+                Code::E103BadDateTime,
+                path,
+                format!("'{s}' is not a date"),
+                "write dates as YYYY-MM-DD, e.g. 2016-04-28",
+            );
+        }
+        d
+    }
+
+    fn opt_date(&mut self, path: &str, s: &Option<String>) -> Option<NaiveDate> {
+        s.as_ref().and_then(|s| self.date(path, s))
+    }
+
+    fn clock(&mut self, path: &str, s: &str) -> Option<chrono::NaiveTime> {
+        let t = parse_clock(s);
+        if t.is_none() {
+            self.push(
+                Code::E103BadDateTime,
+                path,
+                format!("'{s}' is not a time of day"),
+                "write times as 24-hour HH:MM, e.g. 13:30",
+            );
+        }
+        t
+    }
+
+    fn non_negative(&mut self, path: &str, v: i64, max: i64, what: &str) -> bool {
+        if v < 0 || v > max {
+            self.push(
+                Code::E111BadNumber,
+                path,
+                format!("{what} {v} is outside 0..={max}"),
+                format!("give {what} as a whole number from 0 to {max}"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn id(&mut self, path: &str, id: &str) {
+        if id.trim().is_empty() {
+            self.push(
+                Code::E115EmptyId,
+                path,
+                "the id is empty",
+                "give every item a non-empty id",
+            );
+        }
+    }
+}
+
+/// Largest accepted cost or weight: keeps every objective sum far inside `i64`.
+const MAX_WEIGHT: i64 = 1_000_000_000;
+
+fn index_ids<'a>(sink: &mut Sink, kind: &str, ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        sink.id(&format!("{kind}[{i}].id"), id);
+        if let Some(first) = map.insert(id, i) {
+            map.insert(id, first);
+            sink.push(
+                Code::E101DuplicateId,
+                format!("{kind}[{i}].id"),
+                format!("id '{id}' is used again (first at {kind}[{first}])"),
+                "make every id unique within its list",
+            );
+        }
+    }
+    map
+}
+
+fn hours_rule(sink: &mut Sink, name: &str, v: Setting<f64>, default: Option<i64>, lo: f64, hi: f64) -> Option<i64> {
+    match v {
+        Setting::Default => default,
+        Setting::Off => None,
+        Setting::Set(h) => {
+            if !(h.is_finite() && h > lo && h <= hi) {
+                sink.push(
+                    Code::E112RuleOutOfRange,
+                    format!("rules.{name}"),
+                    format!("{name} = {h} is out of range"),
+                    format!("give a number of hours above {lo} and at most {hi}, or null to switch the rule off"),
+                );
+                default
+            } else {
+                Some((h * 60.0).round() as i64)
+            }
+        }
+    }
+}
+
+fn int_rule(sink: &mut Sink, name: &str, v: Setting<i64>, default: Option<i64>, lo: i64, hi: i64) -> Option<i64> {
+    match v {
+        Setting::Default => default,
+        Setting::Off => None,
+        Setting::Set(n) => {
+            if n < lo || n > hi {
+                sink.push(
+                    Code::E112RuleOutOfRange,
+                    format!("rules.{name}"),
+                    format!("{name} = {n} is out of range"),
+                    format!("give a whole number from {lo} to {hi}, or null to switch the rule off"),
+                );
+                default
+            } else {
+                Some(n)
+            }
+        }
+    }
+}
+
+fn priority_map(sink: &mut Sink, path: &str, map: &BTreeMap<String, i64>, base: [i64; 4]) -> [i64; 4] {
+    let mut out = base;
+    for (k, &v) in map {
+        match Priority::parse(k) {
+            Some(p) => {
+                if sink.non_negative(&format!("{path}.{k}"), v, MAX_WEIGHT, "the weight") {
+                    out[p.index()] = v;
+                }
+            }
+            None => sink.push(
+                Code::E114BadPriority,
+                format!("{path}.{k}"),
+                format!("'{k}' is not a priority"),
+                "use the keys P1, P2, P3, P4",
+            ),
+        }
+    }
+    out
+}
+
+/// The outcome of validating one instance file.
+pub struct Validated {
+    /// The instance, when there is no error.
+    pub instance: Option<Instance>,
+    /// Every error and warning, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates `file` and builds the domain instance when it has no error.
+pub fn validate(file: &InstanceFile) -> Validated {
+    let mut sink = Sink::default();
+    let instance = build(file, &mut sink);
+    let mut diagnostics = sink.out;
+    let has_error = diagnostics.iter().any(Diagnostic::is_error);
+    let instance = if has_error { None } else { instance };
+    if let Some(inst) = &instance {
+        diagnostics.extend(semantic_warnings(inst));
+    }
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity()));
+    Validated { instance, diagnostics }
+}
+
+fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
+    if file.format != INSTANCE_FORMAT {
+        sink.push(
+            Code::E003Format,
+            "format",
+            format!("format is '{}'", file.format),
+            format!("this reader takes \"{INSTANCE_FORMAT}\""),
+        );
+    }
+    sink.id("trust.id", &file.trust.id);
+    let tz_name = file.timezone.as_deref().unwrap_or("Europe/London");
+    let timezone: Tz = match tz_name.parse() {
+        Ok(tz) => tz,
+        Err(_) => {
+            sink.push(
+                Code::E113UnknownTimezone,
+                "timezone",
+                format!("'{tz_name}' is not an IANA time zone"),
+                "use a name such as Europe/London",
+            );
+            chrono_tz::Europe::London
+        }
+    };
+    let h_start = sink.date("horizon.start", &file.horizon.start);
+    let h_end = sink.date("horizon.end", &file.horizon.end);
+    if let (Some(s), Some(e)) = (h_start, h_end) {
+        if e < s {
+            sink.push(
+                Code::E110InvertedHorizon,
+                "horizon",
+                format!("the horizon ends ({e}) before it starts ({s})"),
+                "swap start and end",
+            );
+        } else if (e - s).num_days() > 366 {
+            sink.push(
+                Code::E110InvertedHorizon,
+                "horizon",
+                format!("the horizon spans {} days", (e - s).num_days() + 1),
+                "rebook plans at most a year ahead: split the horizon",
+            );
+        }
+    }
+
+    // Rules.
+    let r = &file.rules;
+    let def = Rules::default();
+    let rules = Rules {
+        max_shift_minutes: hours_rule(
+            sink,
+            "max_shift_hours",
+            r.max_shift_hours,
+            def.max_shift_minutes,
+            0.0,
+            168.0,
+        ),
+        min_rest_minutes: hours_rule(
+            sink,
+            "min_rest_hours",
+            r.min_rest_hours,
+            def.min_rest_minutes,
+            -1e-9,
+            168.0,
+        ),
+        max_minutes_per_7_days: hours_rule(
+            sink,
+            "max_hours_per_7_days",
+            r.max_hours_per_7_days,
+            def.max_minutes_per_7_days,
+            0.0,
+            168.0,
+        ),
+        max_average_weekly_minutes: hours_rule(
+            sink,
+            "max_average_weekly_hours",
+            r.max_average_weekly_hours,
+            def.max_average_weekly_minutes,
+            0.0,
+            168.0,
+        ),
+        max_consecutive_days: int_rule(
+            sink,
+            "max_consecutive_days",
+            r.max_consecutive_days,
+            def.max_consecutive_days,
+            1,
+            366,
+        ),
+        max_operating_minutes_per_day: int_rule(
+            sink,
+            "max_operating_minutes_per_day",
+            r.max_operating_minutes_per_day,
+            None,
+            0,
+            1440,
+        ),
+        turnaround_minutes: int_rule(
+            sink,
+            "turnaround_minutes",
+            r.turnaround_minutes,
+            Some(def.turnaround_minutes),
+            0,
+            240,
+        )
+        .unwrap_or(0),
+        no_overlapping_duties: r.no_overlapping_duties.unwrap_or(true),
+    };
+
+    // Objective.
+    let o = &file.objective;
+    let dw = Weights::default();
+    let mut weight = |path: &str, v: Option<i64>, d: i64| match v {
+        Some(v) if sink.non_negative(path, v, MAX_WEIGHT, "the weight") => v,
+        _ => d,
+    };
+    let breach_cancelled_on_day = weight(
+        "objective.breach.cancelled_on_day",
+        o.breach.cancelled_on_day,
+        dw.breach_cancelled_on_day,
+    );
+    let breach_priority = weight("objective.breach.priority", o.breach.priority, dw.breach_priority);
+    let breach_rtt = weight("objective.breach.rtt", o.breach.rtt, dw.breach_rtt);
+    let theatre_switch = weight("objective.theatre_switch", o.theatre_switch, dw.theatre_switch);
+    let weights = Weights {
+        wait_per_day: priority_map(sink, "objective.wait_per_day", &o.wait_per_day, dw.wait_per_day),
+        breach_cancelled_on_day,
+        breach_priority,
+        breach_rtt,
+        unscheduled: priority_map(sink, "objective.unscheduled", &o.unscheduled, dw.unscheduled),
+        theatre_switch,
+    };
+
+    // Theatres.
+    let theatre_ix = index_ids(sink, "theatres", file.theatres.iter().map(|t| t.id.as_str()));
+    let theatres: Vec<Theatre> = file
+        .theatres
+        .iter()
+        .map(|t| Theatre {
+            id: t.id.clone(),
+            site: t.site.clone(),
+            specialties: t.specialties.iter().cloned().collect(),
+        })
+        .collect();
+
+    // Surgeons.
+    let surgeon_ix = index_ids(sink, "surgeons", file.surgeons.iter().map(|s| s.id.as_str()));
+    let mut surgeons = Vec::with_capacity(file.surgeons.len());
+    for (i, s) in file.surgeons.iter().enumerate() {
+        let mut duties = Vec::new();
+        for (j, d) in s.duties.iter().enumerate() {
+            let p = format!("surgeons[{i}].duties[{j}]");
+            let date = sink.date(&format!("{p}.date"), &d.date);
+            let start = sink.clock(&format!("{p}.start"), &d.start);
+            let end = sink.clock(&format!("{p}.end"), &d.end);
+            if let (Some(date), Some(st), Some(en)) = (date, start, end) {
+                let (a, b) = duty_interval(timezone, date, st, en);
+                duties.push(Duty {
+                    date,
+                    start: a,
+                    end: b,
+                    kind: d.kind.clone(),
+                });
+            }
+        }
+        let unavailable = s
+            .unavailable
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| sink.date(&format!("surgeons[{i}].unavailable[{j}]"), d))
+            .collect();
+        let mut caps = BTreeMap::new();
+        for (d, &m) in &s.max_operating_minutes {
+            let path = format!("surgeons[{i}].max_operating_minutes.{d}");
+            if let Some(date) = sink.date(&path, d) {
+                if sink.non_negative(&path, m, 1440, "the operating-minute cap") {
+                    caps.insert(date, m);
+                }
+            }
+        }
+        surgeons.push(Surgeon {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            specialties: s.specialties.iter().cloned().collect(),
+            duties,
+            unavailable,
+            max_operating_minutes: caps,
+        });
+    }
+
+    // Sessions.
+    let _session_ix = index_ids(sink, "sessions", file.sessions.iter().map(|s| s.id.as_str()));
+    let mut sessions = Vec::with_capacity(file.sessions.len());
+    for (i, s) in file.sessions.iter().enumerate() {
+        let p = format!("sessions[{i}]");
+        let theatre = theatre_ix.get(s.theatre.as_str()).copied();
+        if theatre.is_none() {
+            sink.push(
+                Code::E102UnknownReference,
+                format!("{p}.theatre"),
+                format!("theatre '{}' is not in the theatres list", s.theatre),
+                "add the theatre to `theatres` or correct the id",
+            );
+        }
+        let owner = match &s.surgeon {
+            None => Some(None),
+            Some(id) => match surgeon_ix.get(id.as_str()) {
+                Some(&k) => Some(Some(k)),
+                None => {
+                    sink.push(
+                        Code::E102UnknownReference,
+                        format!("{p}.surgeon"),
+                        format!("surgeon '{id}' is not in the surgeons list"),
+                        "add the surgeon to `surgeons`, correct the id, or use null for an unstaffed list",
+                    );
+                    None
+                }
+            },
+        };
+        let date = sink.date(&format!("{p}.date"), &s.date);
+        let start = sink.clock(&format!("{p}.start"), &s.start);
+        let end = sink.clock(&format!("{p}.end"), &s.end);
+        sink.non_negative(&format!("{p}.open_cost"), s.open_cost, MAX_WEIGHT, "open_cost");
+        let (Some(date), Some(st), Some(en), Some(theatre), Some(owner)) = (date, start, end, theatre, owner) else {
+            continue;
+        };
+        if let (Some(hs), Some(he)) = (h_start, h_end) {
+            if date < hs || date > he {
+                sink.push(
+                    Code::E107OutsideHorizon,
+                    format!("{p}.date"),
+                    format!("session date {date} is outside the horizon {hs} to {he}"),
+                    "drop the session or widen the horizon",
+                );
+            }
+        }
+        if en <= st {
+            sink.push(
+                Code::E104EndBeforeStart,
+                format!("{p}.end"),
+                format!("the session ends at {} but starts at {}", s.end, s.start),
+                "a session lies within its date and ends after it starts; split lists that cross midnight",
+            );
+            continue;
+        }
+        let a = to_minute(timezone, date, st);
+        let b = to_minute(timezone, date, en);
+        let length = b - a;
+        let free = s.free_minutes.unwrap_or(length);
+        if free < 0 || free > length {
+            sink.push(
+                Code::E105FreeMinutes,
+                format!("{p}.free_minutes"),
+                format!("free_minutes {free} is outside 0..={length} (the list's length)"),
+                "give the bookable minutes left at the end of the list, at most end − start",
+            );
+            continue;
+        }
+        if let Some(sp) = &s.specialty {
+            if !theatres[theatre].specialties.contains(sp) {
+                sink.push(
+                    Code::E116SessionSpecialty,
+                    format!("{p}.specialty"),
+                    format!("theatre '{}' is not equipped for '{sp}'", s.theatre),
+                    "fix the session's specialty or the theatre's specialties",
+                );
+            }
+            if let Some(o) = owner {
+                if !file.surgeons[o].specialties.contains(sp) {
+                    sink.push(
+                        Code::E116SessionSpecialty,
+                        format!("{p}.surgeon"),
+                        format!(
+                            "owner '{}' does not hold the list's specialty '{sp}'",
+                            file.surgeons[o].id
+                        ),
+                        "fix the owner or the list's specialty",
+                    );
+                }
+            }
+        }
+        sessions.push(Session {
+            id: s.id.clone(),
+            theatre,
+            date,
+            start_clock: st,
+            end_clock: en,
+            start: a,
+            end: b,
+            free_minutes: free,
+            owner,
+            specialty: s.specialty.clone(),
+            shared: s.shared,
+            open_cost: s.open_cost.max(0),
+        });
+    }
+    // Overlapping sessions in one theatre (only meaningful once every session parsed).
+    if sessions.len() == file.sessions.len() {
+        let mut by_theatre: Vec<Vec<usize>> = vec![Vec::new(); theatres.len()];
+        for (k, s) in sessions.iter().enumerate() {
+            by_theatre[s.theatre].push(k);
+        }
+        for list in &mut by_theatre {
+            list.sort_by_key(|&k| (sessions[k].start, k));
+            for w in list.windows(2) {
+                let (a, b) = (&sessions[w[0]], &sessions[w[1]]);
+                if b.start < a.end {
+                    sink.push(
+                        Code::E106OverlappingSessions,
+                        format!("sessions[{}]", w[1]),
+                        format!(
+                            "session '{}' overlaps '{}' in theatre '{}'",
+                            b.id, a.id, theatres[a.theatre].id
+                        ),
+                        "a theatre runs one list at a time: fix the times or merge the lists",
+                    );
+                }
+            }
+        }
+    }
+
+    // Procedures.
+    let _proc_ix = index_ids(sink, "procedures", file.procedures.iter().map(|p| p.id.as_str()));
+    let mut procedures = Vec::with_capacity(file.procedures.len());
+    for (i, pr) in file.procedures.iter().enumerate() {
+        let p = format!("procedures[{i}]");
+        let priority = Priority::parse(&pr.priority);
+        if priority.is_none() {
+            sink.push(
+                Code::E114BadPriority,
+                format!("{p}.priority"),
+                format!("'{}' is not a priority", pr.priority),
+                "use P1, P2, P3 or P4",
+            );
+        }
+        if pr.duration <= 0 || pr.duration > 1440 {
+            sink.push(
+                Code::E111BadNumber,
+                format!("{p}.duration"),
+                format!("duration {} minutes is not possible", pr.duration),
+                "give the case's theatre time in whole minutes, 1 to 1440",
+            );
+        }
+        let surgeon = match &pr.surgeon {
+            None => Some(None),
+            Some(id) => match surgeon_ix.get(id.as_str()) {
+                Some(&k) => Some(Some(k)),
+                None => {
+                    sink.push(
+                        Code::E102UnknownReference,
+                        format!("{p}.surgeon"),
+                        format!("surgeon '{id}' is not in the surgeons list"),
+                        "add the surgeon, correct the id, or use null for a pooled case",
+                    );
+                    None
+                }
+            },
+        };
+        let referral = sink.opt_date(&format!("{p}.referral"), &pr.referral);
+        let listed = sink.opt_date(&format!("{p}.listed"), &pr.listed);
+        let original_date = sink.opt_date(&format!("{p}.original_date"), &pr.original_date);
+        let earliest = match &pr.earliest {
+            Some(s) => sink.date(&format!("{p}.earliest"), s),
+            None => h_start,
+        };
+        let deadline = sink.opt_date(&format!("{p}.deadline"), &pr.deadline);
+        let unavailable: BTreeSet<NaiveDate> = pr
+            .unavailable
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| sink.date(&format!("{p}.unavailable[{j}]"), d))
+            .collect();
+        if let (Some(e), Some(d)) = (earliest, deadline) {
+            if d < e {
+                sink.push(
+                    Code::E109DeadlineBeforeEarliest,
+                    format!("{p}.deadline"),
+                    format!("deadline {d} is before earliest {e}"),
+                    "correct the dates: the case cannot be booked in an empty window",
+                );
+            }
+        }
+        if let (Some(e), Some(he)) = (earliest, h_end) {
+            if e > he && deadline.is_some() {
+                sink.push(
+                    Code::E117EarliestOutsideHorizon,
+                    format!("{p}.earliest"),
+                    format!("earliest {e} is after the horizon end {he}, but the case has a deadline"),
+                    "drop the case from this batch or widen the horizon",
+                );
+            }
+        }
+        if let (Some(sp), Some(Some(s))) = (Some(&pr.specialty), surgeon) {
+            if !file.surgeons[s].specialties.contains(sp) {
+                sink.push(
+                    Code::E116SessionSpecialty,
+                    format!("{p}.surgeon"),
+                    format!(
+                        "named surgeon '{}' does not hold the case's specialty '{sp}'",
+                        file.surgeons[s].id
+                    ),
+                    "name a surgeon of the specialty, or null for a pooled case",
+                );
+            }
+        }
+        let (Some(priority), Some(surgeon), Some(earliest)) = (priority, surgeon, earliest) else {
+            continue;
+        };
+        procedures.push(Procedure {
+            id: pr.id.clone(),
+            patient: pr.patient.clone(),
+            specialty: pr.specialty.clone(),
+            name: pr.name.clone(),
+            duration: pr.duration,
+            surgeon,
+            priority,
+            referral,
+            listed,
+            original_date,
+            cancelled_on_day: pr.cancelled_on_day,
+            earliest,
+            deadline,
+            unavailable,
+        });
+    }
+
+    let (Some(horizon_start), Some(horizon_end)) = (h_start, h_end) else {
+        return None;
+    };
+    let inst = Instance {
+        trust_id: file.trust.id.clone(),
+        trust_name: file.trust.name.clone(),
+        timezone,
+        horizon_start,
+        horizon_end,
+        rules,
+        weights,
+        theatres,
+        surgeons,
+        sessions,
+        procedures,
+    };
+    // Mandatory cases that no session could ever take make the instance infeasible.
+    if !sink.out.iter().any(Diagnostic::is_error) {
+        for (p, pr) in inst.procedures.iter().enumerate() {
+            let Some(deadline) = pr.deadline else { continue };
+            if !any_eligible(&inst, p) {
+                sink.push(
+                    Code::E108NoSessionForDeadline,
+                    format!("procedures[{p}]"),
+                    format!(
+                        "case '{}' must be done by {} but no session of its specialty, surgeon and dates can take it",
+                        pr.id, deadline
+                    ),
+                    "add a list for it, move the deadline, or drop the deadline",
+                );
+            }
+        }
+    }
+    Some(inst)
+}
+
+fn any_eligible(inst: &Instance, p: usize) -> bool {
+    (0..inst.sessions.len()).any(|k| !inst.eligible_surgeons(p, k).is_empty())
+}
+
+/// Warnings on a valid instance: roster breaches, cases nothing can take, owners unavailable.
+fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
+    let mut sink = Sink::default();
+    for (p, pr) in inst.procedures.iter().enumerate() {
+        if pr.deadline.is_none() && !any_eligible(inst, p) {
+            sink.push(
+                Code::W202NoEligibleSession,
+                format!("procedures[{p}]"),
+                format!(
+                    "no session can ever take case '{}' ({}, {} min): it will be unscheduled",
+                    pr.id, pr.specialty, pr.duration
+                ),
+                "check its specialty, named surgeon and dates, or add a list",
+            );
+        }
+    }
+    for (k, s) in inst.sessions.iter().enumerate() {
+        if let Some(o) = s.owner {
+            if inst.surgeons[o].unavailable.contains(&s.date) {
+                sink.push(
+                    Code::W203OwnerUnavailable,
+                    format!("sessions[{k}]"),
+                    format!(
+                        "session '{}' is owned by '{}', who is unavailable on {}",
+                        s.id, inst.surgeons[o].id, s.date
+                    ),
+                    "no case can be added to it; reassign the list or drop it",
+                );
+            }
+        }
+    }
+    for (s, surgeon) in inst.surgeons.iter().enumerate() {
+        let items = rules::fixed_items(inst, s);
+        for breach in rules::breaches(inst, &items) {
+            sink.push(
+                Code::W201RosterBreach,
+                format!("surgeons[{s}]"),
+                format!(
+                    "surgeon '{}': the roster given already breaks {}",
+                    surgeon.id,
+                    breach.describe(inst, &items)
+                ),
+                "rebook adds no list to a shift, window or run already over a limit; check the roster",
+            );
+        }
+        // Rule 5 on owned lists alone.
+        let mut booked: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        for sess in inst.sessions.iter().filter(|x| x.owner == Some(s)) {
+            *booked.entry(sess.date).or_default() += sess.booked_minutes();
+        }
+        for (date, minutes) in booked {
+            if let Some(cap) = inst.operating_cap(s, date) {
+                if minutes > cap {
+                    sink.push(Code::W201RosterBreach, format!("surgeons[{s}]"), format!("surgeon '{}': lists already booked on {date} hold {minutes} operating minutes, over the cap of {cap}", surgeon.id), "no case will be added to that surgeon's lists that day");
+                }
+            }
+        }
+    }
+    sink.out
+}

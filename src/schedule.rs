@@ -1,0 +1,233 @@
+//! The solver-agnostic result of a strategy, its objective (SPEC.md section 4), and its
+//! conversion into the `rebook-schedule/1` file.
+
+use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto, SCHEDULE_FORMAT};
+use crate::model::time::{format_clock, from_minute};
+use crate::model::{Instance, Priority};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why a case was left unscheduled (SPEC.md section 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Nothing in the horizon could ever take it.
+    NoEligibleSession,
+    /// A hard deadline that cannot be met.
+    DeadlineInfeasible,
+    /// Eligible sessions exist but were better used by others.
+    Capacity,
+    /// Only surgeons' limits (safe hours, operating-minute caps) stopped it.
+    SurgeonLimits,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoEligibleSession => "no_eligible_session",
+            Reason::DeadlineInfeasible => "deadline_infeasible",
+            Reason::Capacity => "capacity",
+            Reason::SurgeonLimits => "surgeon_limits",
+        }
+    }
+}
+
+/// Case `procedure` is operated in `session` by `surgeon`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Placement {
+    pub procedure: usize,
+    pub session: usize,
+    pub surgeon: usize,
+}
+
+/// How a strategy's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal (within the requested gap).
+    Optimal,
+    /// A feasible plan, optimality not proven.
+    Feasible,
+    /// The time limit stopped the search; the plan is the best found.
+    TimeLimit,
+    /// A heuristic plan: no bound.
+    Heuristic,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SolverInfo {
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<usize>,
+    /// Free-form notes (warm start used, rounds of lazy constraints, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl SolverInfo {
+    pub fn heuristic(seconds: f64) -> Self {
+        SolverInfo {
+            status: Status::Heuristic,
+            bound: None,
+            gap: None,
+            seconds,
+            variables: None,
+            constraints: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A strategy's plan for one trust.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub placements: Vec<Placement>,
+    pub unscheduled: Vec<(usize, Reason)>,
+    pub solver: SolverInfo,
+}
+
+/// Cost of rebooking case `p` on `date`: priority-weighted wait plus any target breaches.
+pub fn case_cost(inst: &Instance, p: usize, date: NaiveDate) -> i64 {
+    let pr = &inst.procedures[p];
+    let w = &inst.weights;
+    let mut cost = w.wait_per_day[pr.priority.index()] * (date - pr.earliest).num_days().max(0);
+    let breached = |from: Option<NaiveDate>, days: i64| from.is_some_and(|f| (date - f).num_days() > days);
+    if pr.cancelled_on_day && breached(pr.original_date, 28) {
+        cost += w.breach_cancelled_on_day;
+    }
+    if let Some(days) = pr.priority.target_days() {
+        if breached(pr.listed, days) {
+            cost += w.breach_priority;
+        }
+    }
+    if breached(pr.referral, 126) {
+        cost += w.breach_rtt;
+    }
+    cost
+}
+
+/// The objective of SPEC.md section 4, term by term.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Objective {
+    pub wait_and_breaches: i64,
+    pub unscheduled: i64,
+    pub open_cost: i64,
+    pub theatre_switch: i64,
+    pub total: i64,
+}
+
+pub fn objective(inst: &Instance, placements: &[Placement]) -> Objective {
+    let mut o = Objective::default();
+    let mut placed = vec![false; inst.procedures.len()];
+    let mut used = BTreeSet::new();
+    let mut theatres: BTreeMap<(usize, NaiveDate), BTreeSet<usize>> = BTreeMap::new();
+    for pl in placements {
+        placed[pl.procedure] = true;
+        let s = &inst.sessions[pl.session];
+        o.wait_and_breaches += case_cost(inst, pl.procedure, s.date);
+        used.insert(pl.session);
+        theatres.entry((pl.surgeon, s.date)).or_default().insert(s.theatre);
+    }
+    for (p, pr) in inst.procedures.iter().enumerate() {
+        if !placed[p] {
+            o.unscheduled += inst.weights.unscheduled[pr.priority.index()];
+        }
+    }
+    o.open_cost = used.iter().map(|&k| inst.sessions[k].open_cost).sum();
+    o.theatre_switch = inst.weights.theatre_switch * theatres.values().map(|t| t.len() as i64 - 1).sum::<i64>();
+    o.total = o.wait_and_breaches + o.unscheduled + o.open_cost + o.theatre_switch;
+    o
+}
+
+/// A placed case with its clock times: new cases fill the free block at the end of the list,
+/// back to back, each followed by the turnaround. Within a list, higher priority goes first,
+/// then the order of the procedures in the instance.
+#[derive(Debug, Clone)]
+pub struct Timed {
+    pub placement: Placement,
+    pub start: i64,
+    pub end: i64,
+}
+
+pub fn pack(inst: &Instance, placements: &[Placement]) -> Vec<Timed> {
+    let mut by_session: BTreeMap<usize, Vec<Placement>> = BTreeMap::new();
+    for pl in placements {
+        by_session.entry(pl.session).or_default().push(*pl);
+    }
+    let mut out = Vec::with_capacity(placements.len());
+    for (k, mut list) in by_session {
+        list.sort_by_key(|pl| (inst.procedures[pl.procedure].priority, pl.procedure));
+        let mut t = inst.sessions[k].free_start();
+        for pl in list {
+            let end = t + inst.procedures[pl.procedure].duration;
+            out.push(Timed {
+                placement: pl,
+                start: t,
+                end,
+            });
+            t = end + inst.rules.turnaround_minutes;
+        }
+    }
+    out.sort_by_key(|t| {
+        (
+            inst.sessions[t.placement.session].date,
+            t.start,
+            t.placement.session,
+            t.placement.procedure,
+        )
+    });
+    out
+}
+
+/// Builds the schedule file of a solution (assignments in date and time order).
+pub fn to_file(inst: &Instance, strategy: &str, sol: &Solution, metrics: serde_json::Value) -> ScheduleFile {
+    let timed = pack(inst, &sol.placements);
+    let clock = |m: i64| format_clock(from_minute(inst.timezone, m).time());
+    let assignments = timed
+        .iter()
+        .map(|t| {
+            let s = &inst.sessions[t.placement.session];
+            AssignmentDto {
+                procedure: inst.procedures[t.placement.procedure].id.clone(),
+                session: s.id.clone(),
+                theatre: inst.theatres[s.theatre].id.clone(),
+                date: s.date.to_string(),
+                start: clock(t.start),
+                end: clock(t.end),
+                surgeon: inst.surgeons[t.placement.surgeon].id.clone(),
+            }
+        })
+        .collect();
+    let mut unscheduled: Vec<(usize, Reason)> = sol.unscheduled.clone();
+    unscheduled.sort();
+    let unscheduled = unscheduled
+        .iter()
+        .map(|&(p, r)| UnscheduledDto {
+            procedure: inst.procedures[p].id.clone(),
+            reason: r.as_str().to_string(),
+        })
+        .collect();
+    ScheduleFile {
+        format: SCHEDULE_FORMAT.to_string(),
+        trust: inst.trust_id.clone(),
+        strategy: strategy.to_string(),
+        assignments,
+        unscheduled,
+        objective: objective(inst, &sol.placements).total,
+        metrics,
+        solver: serde_json::to_value(&sol.solver).unwrap_or_default(),
+    }
+}
+
+/// Per-priority counts, in P1..P4 order, as a JSON-friendly map.
+pub fn by_priority<T: Copy + Serialize>(values: [T; 4]) -> BTreeMap<&'static str, T> {
+    Priority::ALL.iter().map(|p| (p.as_str(), values[p.index()])).collect()
+}
