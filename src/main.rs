@@ -253,9 +253,9 @@ fn solve(
                 println!(
                     "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8.2}",
                     schedule.trust,
-                    m["cases"],
-                    m["scheduled"],
-                    m["unscheduled"],
+                    m["cases"].to_string(),
+                    m["scheduled"].to_string(),
+                    m["unscheduled"].to_string(),
                     num(&m["wait_days"]["mean"]),
                     num(&m["wait_days"]["p90"]),
                     breaches,

@@ -1,0 +1,121 @@
+//! The independent checker against hand-designed fixtures (tests/fixtures, written by
+//! make_fixtures.py with its own naive objective and timing arithmetic). A schedule named
+//! `<name>.fail-rule7.json` must be rejected for exactly rule 7, `<name>.ok.json` must pass with no
+//! warning, `<name>.warn-rule8.json` must pass with a fixed-roster warning on rule 8 only.
+
+mod common;
+
+use rebook::check::check;
+use std::collections::BTreeSet;
+
+#[derive(Debug)]
+enum Expected {
+    Ok,
+    Warn(BTreeSet<String>),
+    Fail(BTreeSet<String>),
+}
+
+fn expected(file_name: &str) -> Expected {
+    let verdict = file_name.trim_end_matches(".json").rsplit('.').next().unwrap();
+    let rules = |s: &str| s.split('+').map(str::to_string).collect::<BTreeSet<_>>();
+    if verdict == "ok" {
+        Expected::Ok
+    } else if let Some(r) = verdict.strip_prefix("warn-") {
+        Expected::Warn(rules(r))
+    } else if let Some(r) = verdict.strip_prefix("fail-") {
+        Expected::Fail(rules(r))
+    } else {
+        panic!("fixture {file_name}: verdict '{verdict}' must be ok, warn-RULE or fail-RULE")
+    }
+}
+
+#[test]
+fn every_fixture_schedule_gets_its_expected_verdict() {
+    let mut failed_rules = BTreeSet::new();
+    let mut count = 0;
+    for dir in common::fixture_dirs() {
+        let inst = common::load(&dir.join("instance.json"));
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            if name == "instance.json" || !name.ends_with(".json") {
+                continue;
+            }
+            count += 1;
+            let report = check(&inst, &common::load_schedule(&path));
+            let violated: BTreeSet<String> = report.violations.iter().map(|v| v.rule.to_string()).collect();
+            let warned: BTreeSet<String> = report.warnings.iter().map(|w| w.rule.to_string()).collect();
+            let what = format!("{}/{name}: {:#?} {:#?}", dir.display(), report.violations, report.warnings);
+            match expected(&name) {
+                Expected::Ok => {
+                    assert!(violated.is_empty() && warned.is_empty(), "expected ok: {what}");
+                    assert_eq!(report.recomputed_objective, report.reported_objective, "{what}");
+                }
+                Expected::Warn(rules) => {
+                    assert!(violated.is_empty(), "expected a pass: {what}");
+                    assert_eq!(warned, rules, "{what}");
+                }
+                Expected::Fail(rules) => {
+                    assert_eq!(violated, rules, "{what}");
+                    failed_rules.extend(rules);
+                }
+            }
+        }
+    }
+    assert!(count >= 30, "only {count} fixture schedules found");
+    // Every rule of SPEC.md section 3 has at least one fixture that breaks it.
+    for rule in (1..=10).map(|n| format!("rule{n}")).chain(["format".into(), "objective".into()]) {
+        assert!(failed_rules.contains(&rule), "no fixture breaks {rule}");
+    }
+}
+
+#[test]
+fn violation_messages_name_the_items() {
+    let dir = common::root().join("tests/fixtures/shift-chain");
+    let inst = common::load(&dir.join("instance.json"));
+    let report = check(&inst, &common::load_schedule(&dir.join("chain-of-three.fail-rule7.json")));
+    let msg = &report.violations[0].message;
+    for part in ["S1", "18h00", "on-call", "clinic", "X"] {
+        assert!(msg.contains(part), "'{msg}' should mention {part}");
+    }
+}
+
+#[test]
+fn a_missing_case_is_a_format_violation() {
+    let dir = common::root().join("tests/fixtures/pooled");
+    let inst = common::load(&dir.join("instance.json"));
+    let mut file = common::load_schedule(&dir.join("one-left-for-capacity.ok.json"));
+    file.unscheduled.clear();
+    let report = check(&inst, &file);
+    assert!(report.violations.iter().any(|v| v.rule == "format" && v.message.contains("C2")));
+}
+
+#[test]
+fn unknown_ids_and_bad_reasons_are_format_violations() {
+    let dir = common::root().join("tests/fixtures/pooled");
+    let inst = common::load(&dir.join("instance.json"));
+    let good = common::load_schedule(&dir.join("owner-takes-pooled.ok.json"));
+    let cases: [(&str, fn(&mut rebook::io::schedule::ScheduleFile)); 5] = [
+        ("unknown session", |f| f.assignments[0].session = "NOPE".into()),
+        ("unknown surgeon", |f| f.assignments[0].surgeon = "NOPE".into()),
+        ("wrong theatre", |f| f.assignments[0].theatre = "T2".into()),
+        ("wrong date", |f| f.assignments[0].date = "2016-03-23".into()),
+        ("wrong end", |f| f.assignments[0].end = "23:59".into()),
+    ];
+    for (what, edit) in cases {
+        let mut f = good.clone();
+        edit(&mut f);
+        let report = check(&inst, &f);
+        assert!(report.violations.iter().any(|v| v.rule == "format"), "{what}: {:?}", report.violations);
+    }
+    let mut f = common::load_schedule(&dir.join("one-left-for-capacity.ok.json"));
+    f.unscheduled[0].reason = "too_busy".into();
+    assert!(check(&inst, &f).violations.iter().any(|v| v.rule == "format"));
+}
+
+#[test]
+fn roster_breach_fixture_also_warns_in_validation() {
+    let loaded = rebook::io::load_instance(&common::root().join("tests/fixtures/roster-over-72h/instance.json"));
+    assert!(loaded.instance.is_some());
+    assert!(loaded.diagnostics.iter().any(|d| d.code.as_str() == "W201" && d.message.contains("rule 8")));
+}

@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use rebook::check::{self, CheckReport};
+use rebook::io::{self, schedule::ScheduleFile};
+use rebook::metrics;
+use rebook::model::Instance;
+use rebook::schedule;
+use rebook::strategy::{self, SolveOptions};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads an instance file that must be valid (warnings allowed).
+pub fn load(path: &Path) -> Instance {
+    let loaded = io::load_instance(path);
+    let errors: Vec<String> = loaded.errors().map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{} should be valid: {errors:?}", path.display());
+    loaded.instance.expect("valid instance")
+}
+
+pub fn load_schedule(path: &Path) -> ScheduleFile {
+    let text = std::fs::read_to_string(path).unwrap();
+    io::schedule::parse_schedule_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+}
+
+/// Solves with a strategy and returns the schedule file and the checker's report on it.
+pub fn solve_and_check(inst: &Instance, name: &str) -> (ScheduleFile, CheckReport) {
+    let strat = strategy::by_name(name).unwrap();
+    let sol = strat
+        .solve(inst, &SolveOptions::default())
+        .unwrap_or_else(|e| panic!("{name} on {}: {e}", inst.trust_id));
+    let m = metrics::compute(inst, &sol);
+    let file = schedule::to_file(inst, strat.name(), &sol, serde_json::to_value(&m).unwrap());
+    let report = check::check(inst, &file);
+    (file, report)
+}
+
+/// Every fixture directory under tests/fixtures.
+pub fn fixture_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Every bundled instance under instances/ (each batch directory).
+pub fn bundled_instances() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("instances"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let paths = io::instance_paths(&dirs).unwrap();
+    assert!(!paths.is_empty());
+    paths
+}
