@@ -18,8 +18,8 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+  ${sudo_cmd[@]+"${sudo_cmd[@]}"} apt-get update -qq
+  ${sudo_cmd[@]+"${sudo_cmd[@]}"} apt-get install -y -qq "${need[@]}" >/dev/null
 else
   echo "setup: cmake, a C++ compiler and libclang are present" >&2
 fi

@@ -45,7 +45,12 @@ fn every_fixture_schedule_gets_its_expected_verdict() {
             let report = check(&inst, &common::load_schedule(&path));
             let violated: BTreeSet<String> = report.violations.iter().map(|v| v.rule.to_string()).collect();
             let warned: BTreeSet<String> = report.warnings.iter().map(|w| w.rule.to_string()).collect();
-            let what = format!("{}/{name}: {:#?} {:#?}", dir.display(), report.violations, report.warnings);
+            let what = format!(
+                "{}/{name}: {:#?} {:#?}",
+                dir.display(),
+                report.violations,
+                report.warnings
+            );
             match expected(&name) {
                 Expected::Ok => {
                     assert!(violated.is_empty() && warned.is_empty(), "expected ok: {what}");
@@ -64,7 +69,10 @@ fn every_fixture_schedule_gets_its_expected_verdict() {
     }
     assert!(count >= 30, "only {count} fixture schedules found");
     // Every rule of SPEC.md section 3 has at least one fixture that breaks it.
-    for rule in (1..=10).map(|n| format!("rule{n}")).chain(["format".into(), "objective".into()]) {
+    for rule in (1..=10)
+        .map(|n| format!("rule{n}"))
+        .chain(["format".into(), "objective".into()])
+    {
         assert!(failed_rules.contains(&rule), "no fixture breaks {rule}");
     }
 }
@@ -73,7 +81,10 @@ fn every_fixture_schedule_gets_its_expected_verdict() {
 fn violation_messages_name_the_items() {
     let dir = common::root().join("tests/fixtures/shift-chain");
     let inst = common::load(&dir.join("instance.json"));
-    let report = check(&inst, &common::load_schedule(&dir.join("chain-of-three.fail-rule7.json")));
+    let report = check(
+        &inst,
+        &common::load_schedule(&dir.join("chain-of-three.fail-rule7.json")),
+    );
     let msg = &report.violations[0].message;
     for part in ["S1", "18h00", "on-call", "clinic", "X"] {
         assert!(msg.contains(part), "'{msg}' should mention {part}");
@@ -87,7 +98,10 @@ fn a_missing_case_is_a_format_violation() {
     let mut file = common::load_schedule(&dir.join("one-left-for-capacity.ok.json"));
     file.unscheduled.clear();
     let report = check(&inst, &file);
-    assert!(report.violations.iter().any(|v| v.rule == "format" && v.message.contains("C2")));
+    assert!(report
+        .violations
+        .iter()
+        .any(|v| v.rule == "format" && v.message.contains("C2")));
 }
 
 #[test]
@@ -95,7 +109,8 @@ fn unknown_ids_and_bad_reasons_are_format_violations() {
     let dir = common::root().join("tests/fixtures/pooled");
     let inst = common::load(&dir.join("instance.json"));
     let good = common::load_schedule(&dir.join("owner-takes-pooled.ok.json"));
-    let cases: [(&str, fn(&mut rebook::io::schedule::ScheduleFile)); 5] = [
+    type Edit = fn(&mut rebook::io::schedule::ScheduleFile);
+    let cases: [(&str, Edit); 5] = [
         ("unknown session", |f| f.assignments[0].session = "NOPE".into()),
         ("unknown surgeon", |f| f.assignments[0].surgeon = "NOPE".into()),
         ("wrong theatre", |f| f.assignments[0].theatre = "T2".into()),
@@ -106,7 +121,11 @@ fn unknown_ids_and_bad_reasons_are_format_violations() {
         let mut f = good.clone();
         edit(&mut f);
         let report = check(&inst, &f);
-        assert!(report.violations.iter().any(|v| v.rule == "format"), "{what}: {:?}", report.violations);
+        assert!(
+            report.violations.iter().any(|v| v.rule == "format"),
+            "{what}: {:?}",
+            report.violations
+        );
     }
     let mut f = common::load_schedule(&dir.join("one-left-for-capacity.ok.json"));
     f.unscheduled[0].reason = "too_busy".into();
@@ -117,5 +136,8 @@ fn unknown_ids_and_bad_reasons_are_format_violations() {
 fn roster_breach_fixture_also_warns_in_validation() {
     let loaded = rebook::io::load_instance(&common::root().join("tests/fixtures/roster-over-72h/instance.json"));
     assert!(loaded.instance.is_some());
-    assert!(loaded.diagnostics.iter().any(|d| d.code.as_str() == "W201" && d.message.contains("rule 8")));
+    assert!(loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.code.as_str() == "W201" && d.message.contains("rule 8")));
 }

@@ -6,7 +6,10 @@ mod common;
 use rebook::strategy;
 
 fn all_instances() -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> = common::fixture_dirs().into_iter().map(|d| d.join("instance.json")).collect();
+    let mut paths: Vec<_> = common::fixture_dirs()
+        .into_iter()
+        .map(|d| d.join("instance.json"))
+        .collect();
     paths.extend(common::bundled_instances());
     paths
 }
@@ -20,7 +23,12 @@ fn every_strategy_passes_the_checker_everywhere() {
             let inst = common::load(path);
             let (file, report) = common::solve_and_check(&inst, name);
             assert!(report.is_ok(), "{name} on {}: {:#?}", path.display(), report.violations);
-            assert_eq!(file.objective, report.recomputed_objective, "{name} on {}", path.display());
+            assert_eq!(
+                file.objective,
+                report.recomputed_objective,
+                "{name} on {}",
+                path.display()
+            );
             assert_eq!(
                 file.assignments.len() + file.unscheduled.len(),
                 inst.procedures.len(),
@@ -32,7 +40,10 @@ fn every_strategy_passes_the_checker_everywhere() {
 }
 
 fn reason_of(file: &rebook::io::schedule::ScheduleFile, proc_: &str) -> Option<String> {
-    file.unscheduled.iter().find(|u| u.procedure == proc_).map(|u| u.reason.clone())
+    file.unscheduled
+        .iter()
+        .find(|u| u.procedure == proc_)
+        .map(|u| u.reason.clone())
 }
 
 fn fixture(name: &str) -> rebook::model::Instance {

@@ -21,13 +21,9 @@ pub struct InstanceFile {
     pub rules: RulesDto,
     #[serde(default, skip_serializing_if = "ObjectiveDto::is_empty")]
     pub objective: ObjectiveDto,
-    #[serde(default)]
     pub theatres: Vec<TheatreDto>,
-    #[serde(default)]
     pub surgeons: Vec<SurgeonDto>,
-    #[serde(default)]
     pub sessions: Vec<SessionDto>,
-    #[serde(default)]
     pub procedures: Vec<ProcedureDto>,
 }
 

@@ -98,6 +98,37 @@ impl Code {
         }
     }
 
+    /// Every code, for documentation and for the corpus test.
+    pub const ALL: [Code; 23] = [
+        Code::E001Unreadable,
+        Code::E002Malformed,
+        Code::E003Format,
+        Code::E101DuplicateId,
+        Code::E102UnknownReference,
+        Code::E103BadDateTime,
+        Code::E104EndBeforeStart,
+        Code::E105FreeMinutes,
+        Code::E106OverlappingSessions,
+        Code::E107OutsideHorizon,
+        Code::E108NoSessionForDeadline,
+        Code::E109DeadlineBeforeEarliest,
+        Code::E110InvertedHorizon,
+        Code::E111BadNumber,
+        Code::E112RuleOutOfRange,
+        Code::E113UnknownTimezone,
+        Code::E114BadPriority,
+        Code::E115EmptyId,
+        Code::E116SessionSpecialty,
+        Code::E117EarliestOutsideHorizon,
+        Code::W201RosterBreach,
+        Code::W202NoEligibleSession,
+        Code::W203OwnerUnavailable,
+    ];
+
+    pub fn is_error(self) -> bool {
+        self.severity() == Severity::Error
+    }
+
     pub fn severity(self) -> Severity {
         if self.as_str().starts_with('W') {
             Severity::Warning
@@ -379,7 +410,7 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
             r.max_shift_hours,
             def.max_shift_minutes,
             0.0,
-            168.0,
+            24.0,
         ),
         min_rest_minutes: hours_rule(
             sink,
@@ -387,7 +418,7 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
             r.min_rest_hours,
             def.min_rest_minutes,
             -1e-9,
-            168.0,
+            48.0,
         ),
         max_minutes_per_7_days: hours_rule(
             sink,

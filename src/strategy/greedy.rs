@@ -125,7 +125,7 @@ impl<'a> PlanState<'a> {
     /// Places `p` in the first session of `order` where it fits; otherwise returns why not.
     pub fn place_earliest(&mut self, p: usize, order: &[usize]) -> Result<Placement, Reason> {
         let mut any_eligible = false;
-        let mut limits_only = false;
+        let mut capacity_blocked = false;
         for &k in order {
             for s in self.surgeon_order(p, k) {
                 any_eligible = true;
@@ -134,8 +134,8 @@ impl<'a> PlanState<'a> {
                         self.place(p, k, s);
                         return Ok(*self.placements.last().expect("just placed"));
                     }
-                    Err(Blocked::SurgeonLimits) => limits_only = true,
-                    Err(Blocked::Capacity) => {}
+                    Err(Blocked::SurgeonLimits) => {}
+                    Err(Blocked::Capacity) => capacity_blocked = true,
                 }
             }
         }
@@ -143,10 +143,11 @@ impl<'a> PlanState<'a> {
             Reason::DeadlineInfeasible
         } else if !any_eligible {
             Reason::NoEligibleSession
-        } else if limits_only {
-            Reason::SurgeonLimits
-        } else {
+        } else if capacity_blocked {
             Reason::Capacity
+        } else {
+            // Every eligible session had room: only the safe-hours limits stopped it.
+            Reason::SurgeonLimits
         })
     }
 }

@@ -1,0 +1,167 @@
+//! The `rebook` binary: exit codes (0 ok, 1 a plan or check failed, 2 bad input), outputs.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn rebook() -> Command {
+    Command::cargo_bin("rebook").unwrap()
+}
+
+#[test]
+fn validate_accepts_the_sample_and_rejects_the_corpus() {
+    rebook().args(["validate", "instances/sample"]).assert().success();
+    rebook()
+        .args(["validate", "tests/warnings"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning[W201]"));
+    rebook()
+        .args(["validate", "tests/invalid/E106-overlapping-sessions.json"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("error[E106] at sessions[2]").and(predicate::str::contains("hint:")));
+    rebook().args(["validate", "tests/invalid"]).assert().code(2);
+    rebook()
+        .args(["validate", "no/such/file.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+}
+
+#[test]
+fn solve_writes_both_files_per_trust_and_a_table() {
+    let out = tempfile::tempdir().unwrap();
+    for strategy in ["fifo", "priority"] {
+        rebook()
+            .args(["solve", "instances/sample", "--strategy", strategy, "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("objective").and(predicate::str::contains("RPA")));
+        for trust in ["RPA", "RN7"] {
+            let json = out.path().join(format!("{trust}.schedule.json"));
+            let csv = std::fs::read_to_string(out.path().join(format!("{trust}.assignments.csv"))).unwrap();
+            assert!(
+                csv.starts_with("trust,procedure,patient,specialty,priority,date,start,end,theatre,session,surgeon")
+            );
+            let instance = common::bundled_instances()
+                .into_iter()
+                .find(|p| p.to_str().unwrap().contains(trust))
+                .unwrap();
+            rebook()
+                .arg("check")
+                .arg(&instance)
+                .arg(&json)
+                .assert()
+                .success()
+                .stdout(predicate::str::starts_with("ok:"));
+        }
+    }
+}
+
+#[test]
+fn check_exits_1_on_a_violation_and_names_the_rule() {
+    rebook()
+        .args([
+            "check",
+            "tests/fixtures/clock-change/instance.json",
+            "tests/fixtures/clock-change/sunday-after-clocks-go-forward.fail-rule7.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("violation: rule7: surgeon S2"));
+    rebook()
+        .args([
+            "check",
+            "tests/fixtures/roster-over-72h/instance.json",
+            "tests/fixtures/roster-over-72h/outside-the-window.warn-rule8.json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning: rule8"));
+}
+
+#[test]
+fn check_exits_2_on_unreadable_input() {
+    rebook()
+        .args([
+            "check",
+            "tests/invalid/E003-wrong-format.json",
+            "tests/fixtures/pooled/owner-takes-pooled.ok.json",
+        ])
+        .assert()
+        .code(2);
+    rebook()
+        .args([
+            "check",
+            "tests/fixtures/pooled/instance.json",
+            "tests/fixtures/pooled/instance.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("schedule"));
+}
+
+#[test]
+fn solve_on_a_bad_file_writes_nothing_for_it_and_exits_2() {
+    let out = tempfile::tempdir().unwrap();
+    let batch = tempfile::tempdir().unwrap();
+    std::fs::copy("instances/sample/medway-RPA.json", batch.path().join("a.json")).unwrap();
+    std::fs::copy(
+        "tests/invalid/E101-duplicate-procedure-id.json",
+        batch.path().join("b.json"),
+    )
+    .unwrap();
+    rebook()
+        .arg("solve")
+        .arg(batch.path())
+        .args(["--strategy", "priority", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("E101"));
+    let mut written: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["RPA.assignments.csv", "RPA.schedule.json"]);
+}
+
+#[test]
+fn unknown_strategy_is_a_usage_error() {
+    rebook()
+        .args([
+            "solve",
+            "instances/sample",
+            "--strategy",
+            "magic",
+            "--out",
+            "/tmp/never",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fifo"));
+}
+
+#[test]
+fn trust_ids_cannot_escape_the_output_directory() {
+    let text = std::fs::read_to_string("tests/fixtures/pooled/instance.json").unwrap();
+    let text = text.replace("\"id\": \"POOL\"", "\"id\": \"../../etc/evil\"");
+    let batch = tempfile::tempdir().unwrap();
+    std::fs::write(batch.path().join("evil.json"), text).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("a/b");
+    rebook()
+        .arg("solve")
+        .arg(batch.path())
+        .args(["--strategy", "fifo", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let written: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(written.len(), 2);
+    assert!(!root.path().join("etc").exists() && !root.path().join("a/etc").exists());
+}

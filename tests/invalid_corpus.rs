@@ -1,0 +1,165 @@
+//! The invalid-input corpus: every file is rejected with the code in its name, a JSON path, a
+//! message and a hint; every warning file is accepted with its warning. And no bytes make the
+//! reader panic.
+
+mod common;
+
+use proptest::prelude::*;
+use rebook::io::load_instance;
+use rebook::model::validate::Code;
+use std::collections::BTreeSet;
+
+fn corpus(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(common::root().join("tests").join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn code_of(path: &std::path::Path) -> String {
+    path.file_name().unwrap().to_str().unwrap()[..4].to_string()
+}
+
+#[test]
+fn each_invalid_file_is_rejected_with_its_code() {
+    let mut seen = BTreeSet::new();
+    for path in corpus("invalid") {
+        let code = code_of(&path);
+        let loaded = load_instance(&path);
+        assert!(loaded.instance.is_none(), "{} was accepted", path.display());
+        let first = loaded
+            .errors()
+            .next()
+            .unwrap_or_else(|| panic!("{}: no error", path.display()));
+        assert_eq!(first.code.as_str(), code, "{}: {first}", path.display());
+        assert!(
+            !first.message.is_empty() && !first.hint.is_empty(),
+            "{}: {first}",
+            path.display()
+        );
+        if code != "E002" || !first.message.contains("EOF") {
+            // Every error but a truncated file names the place in the file.
+            let place = &first.path;
+            assert!(
+                !place.is_empty() || first.message.contains("line"),
+                "{}: {first}",
+                path.display()
+            );
+        }
+        seen.insert(code);
+    }
+    // One file per error code that a file can carry (E001, unreadable, is tested below).
+    for code in Code::ALL.iter().filter(|c| c.is_error() && **c != Code::E001Unreadable) {
+        assert!(seen.contains(code.as_str()), "no corpus file for {}", code.as_str());
+    }
+}
+
+#[test]
+fn each_warning_file_is_accepted_with_its_warning() {
+    let mut seen = BTreeSet::new();
+    for path in corpus("warnings") {
+        let code = code_of(&path);
+        let loaded = load_instance(&path);
+        assert!(
+            loaded.instance.is_some(),
+            "{} was rejected: {:?}",
+            path.display(),
+            loaded.diagnostics
+        );
+        let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, vec![code.as_str()], "{}", path.display());
+        seen.insert(code);
+    }
+    for code in Code::ALL.iter().filter(|c| !c.is_error()) {
+        assert!(seen.contains(code.as_str()), "no corpus file for {}", code.as_str());
+    }
+}
+
+#[test]
+fn an_unreadable_path_is_e001() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load_instance(dir.path()); // a directory cannot be read as a file
+    assert_eq!(loaded.diagnostics[0].code, Code::E001Unreadable);
+}
+
+#[test]
+fn validation_collects_every_problem_at_once() {
+    let text = std::fs::read_to_string(common::root().join("tests/invalid/E103-american-date.json")).unwrap();
+    let text = text
+        .replace("\"P3\"", "\"P7\"")
+        .replace("\"MMH-T1\",\n  \"date\"", "\"NOPE\",\n  \"date\"");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.json");
+    std::fs::write(&path, text).unwrap();
+    let codes: BTreeSet<&str> = load_instance(&path)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert!(codes.contains("E103") && codes.contains("E114"), "{codes:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Arbitrary bytes never panic the reader.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, &bytes).unwrap();
+        let loaded = load_instance(&path);
+        prop_assert!(loaded.instance.is_none() || loaded.errors().next().is_none());
+    }
+
+    /// Valid JSON with one value replaced by something odd never panics validation or the
+    /// strategies, and anything accepted can be solved and checked.
+    #[test]
+    fn mutated_instances_never_panic(pick in 0usize..2000, value in prop_oneof![
+        Just(serde_json::json!(null)), Just(serde_json::json!(-1)), Just(serde_json::json!(0)),
+        Just(serde_json::json!(1e300)), Just(serde_json::json!(i64::MAX)), Just(serde_json::json!("")),
+        Just(serde_json::json!("23:59")), Just(serde_json::json!("00:00")), Just(serde_json::json!("2016-03-27")),
+        Just(serde_json::json!("2016-10-30")), Just(serde_json::json!("9999-12-31")), Just(serde_json::json!([])),
+        Just(serde_json::json!(true)), Just(serde_json::json!("P1")), Just(serde_json::json!("S01")),
+    ]) {
+        let base = std::fs::read_to_string(common::root().join("tests/warnings/W201-roster-over-13h-shift.json")).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&base).unwrap();
+        let mut slots = Vec::new();
+        collect_pointers(&doc, String::new(), &mut slots);
+        let target = &slots[pick % slots.len()];
+        *doc.pointer_mut(target).unwrap() = value;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let loaded = load_instance(&path);
+        if let Some(inst) = loaded.instance {
+            for name in ["fifo", "priority"] {
+                let strat = rebook::strategy::by_name(name).unwrap();
+                if let Ok(sol) = strat.solve(&inst, &Default::default()) {
+                    let file = rebook::schedule::to_file(&inst, name, &sol, serde_json::Value::Null);
+                    let report = rebook::check::check(&inst, &file);
+                    prop_assert!(report.is_ok(), "{name} after setting {target}: {:?}", report.violations);
+                }
+            }
+        }
+    }
+}
+
+fn collect_pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                collect_pointers(x, format!("{at}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                collect_pointers(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => out.push(at),
+    }
+}
