@@ -6,6 +6,7 @@ pub mod batch;
 pub mod check;
 pub mod io;
 pub mod metrics;
+pub mod mip;
 pub mod model;
 pub mod rules;
 pub mod schedule;

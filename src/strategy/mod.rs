@@ -80,12 +80,13 @@ pub trait Strategy: Send + Sync {
 }
 
 /// Names accepted by `--strategy`.
-pub const NAMES: [&str; 2] = ["fifo", "priority"];
+pub const NAMES: [&str; 3] = ["fifo", "priority", "mip"];
 
 pub fn by_name(name: &str) -> Option<Box<dyn Strategy>> {
     match name {
         "fifo" => Some(Box::new(greedy::Greedy::fifo())),
         "priority" => Some(Box::new(greedy::Greedy::priority())),
+        "mip" => Some(Box::new(crate::mip::Mip)),
         _ => None,
     }
 }
