@@ -71,7 +71,7 @@ use crate::strategy::greedy::{self, PlanState};
 use crate::strategy::{SolveError, SolveOptions, Strategy};
 use chrono::NaiveDate;
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -191,6 +191,8 @@ struct Built {
     problem: good_lp::solvers::highs::HighsProblem,
     columns: usize,
     rows: usize,
+    /// Objective coefficient of every column (to audit what HiGHS returns).
+    costs: Vec<f64>,
     x: Vec<usize>,
     /// `z[p]`: case `p` unscheduled (cases with triples and no deadline).
     z: Vec<Option<usize>>,
@@ -277,6 +279,12 @@ fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
     let a = safe_hours_rows(inst, c, &mut cols, &y, cuts, &mut rows);
     let (v, w) = switch_rows(inst, c, &mut cols, &x, &mut objective, &mut rows);
 
+    let position: std::collections::HashMap<Variable, usize> =
+        cols.list.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let mut costs = vec![0.0; cols.list.len()];
+    for (v, coef) in objective.clone().linear_coefficients() {
+        costs[position[&v]] = coef;
+    }
     let columns = cols.list.len();
     let row_count = rows.len();
     let list = cols.list;
@@ -289,6 +297,7 @@ fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
         problem,
         columns,
         rows: row_count,
+        costs,
         x,
         z,
         one,
@@ -654,6 +663,8 @@ fn warm_vector(inst: &Instance, c: &Candidates, b: &Built, placements: &[Placeme
 
 /// What one HiGHS run gave.
 struct Round {
+    /// HiGHS's solution did not match its own objective or bound: do not trust this round.
+    inconsistent: bool,
     placements: Option<Vec<Placement>>,
     bound: Option<f64>,
     status: HighsModelStatus,
@@ -666,9 +677,12 @@ fn run_highs(
     warm: Option<&[f64]>,
     opts: &SolveOptions,
     seconds: f64,
+    presolve: bool,
 ) -> Result<Round, SolveError> {
     let err = |what: &str, e: &dyn std::fmt::Debug| SolveError::Solver(format!("HiGHS {what}: {e:?}"));
     let x = b.x.clone();
+    let costs = b.costs.clone();
+    let mut inconsistent = false;
     let mut model = b
         .problem
         .try_into_inner()
@@ -692,6 +706,11 @@ fn run_highs(
     model
         .try_set_option("random_seed", opts.seed as i32)
         .map_err(|e| err("option random_seed", &e))?;
+    if !presolve {
+        model
+            .try_set_option("presolve", "off")
+            .map_err(|e| err("option presolve", &e))?;
+    }
     if let Some(w) = warm {
         model
             .try_set_solution(Some(w), None, None, None)
@@ -699,14 +718,6 @@ fn run_highs(
     }
     let solved = model.try_solve().map_err(|e| err("solve", &e))?;
     let status = solved.status();
-    if std::env::var_os("REBOOK_DEBUG_MIP").is_some() {
-        eprintln!(
-            "mip: status {status:?} objective {} gap {} dual bound {:?}",
-            solved.objective_value(),
-            solved.mip_gap(),
-            solved.double_info_value(c"mip_dual_bound")
-        );
-    }
     let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let bound = solved
         .double_info_value(c"mip_dual_bound")
@@ -715,6 +726,13 @@ fn run_highs(
     let placements = if feasible {
         let values = solved.get_solution();
         let cols = values.columns();
+        // Audit: the returned columns must price at HiGHS's own objective value. With a warm start
+        // and presolve, HiGHS (1.16) has been seen to report a lower "optimal" objective while
+        // returning the warm start itself; such a round is re-solved without presolve.
+        let priced: f64 = costs.iter().zip(cols).map(|(c, v)| c * v).sum();
+        if (priced - solved.objective_value()).abs() > 0.5 || bound.is_some_and(|b| b > priced + 0.5) {
+            inconsistent = true;
+        }
         Some(
             x.iter()
                 .enumerate()
@@ -737,6 +755,7 @@ fn run_highs(
         placements,
         bound,
         status,
+        inconsistent,
     })
 }
 
@@ -888,7 +907,20 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
         let warm_cols = warm
             .as_ref()
             .and_then(|(_, s)| warm_vector(inst, &cands, &built, &s.placements));
-        let round = run_highs(inst, &cands, built, warm_cols.as_deref(), opts, left)?;
+        let mut round = run_highs(inst, &cands, built, warm_cols.as_deref(), opts, left, true)?;
+        if round.inconsistent {
+            notes.push(format!(
+                "round {rounds}: HiGHS returned a solution inconsistent with its objective; re-solved without presolve"
+            ));
+            let built = build(inst, &cands, &cuts);
+            let left = opts.time_limit - t0.elapsed().as_secs_f64();
+            round = run_highs(inst, &cands, built, warm_cols.as_deref(), opts, left, false)?;
+            if round.inconsistent {
+                return Err(SolveError::Solver(
+                    "HiGHS returned a solution inconsistent with its own objective twice".into(),
+                ));
+            }
+        }
         last_status = round.status;
         bound = round.bound;
         match round.status {

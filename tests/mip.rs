@@ -1,0 +1,334 @@
+//! The integer programme: equal to brute force on tiny instances, never worse than the
+//! heuristics, exact on shift chains that only lazy cuts can see, and honest statuses.
+
+mod common;
+
+use rebook::check::check;
+use rebook::model::Instance;
+use rebook::schedule::{self, Placement, Reason, Solution, SolverInfo};
+use rebook::strategy::{self, SolveError, SolveOptions};
+use serde_json::{json, Value};
+
+fn instance_from(v: &Value) -> Instance {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+    common::load(&path)
+}
+
+/// Enumerates every plan (each case unscheduled or in any statically eligible session with any
+/// eligible surgeon) and returns the least objective among those the independent checker accepts.
+fn brute_force(inst: &Instance) -> Option<i64> {
+    let options: Vec<Vec<Option<Placement>>> = (0..inst.procedures.len())
+        .map(|p| {
+            let mut v = vec![None];
+            for k in 0..inst.sessions.len() {
+                for s in inst.eligible_surgeons(p, k) {
+                    v.push(Some(Placement {
+                        procedure: p,
+                        session: k,
+                        surgeon: s,
+                    }));
+                }
+            }
+            v
+        })
+        .collect();
+    let mut best: Option<i64> = None;
+    let mut choice = vec![0usize; options.len()];
+    loop {
+        let placements: Vec<Placement> = choice.iter().enumerate().filter_map(|(p, &c)| options[p][c]).collect();
+        let unscheduled: Vec<(usize, Reason)> = choice
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c == 0)
+            .map(|(p, _)| (p, Reason::Capacity))
+            .collect();
+        let sol = Solution {
+            placements,
+            unscheduled,
+            solver: SolverInfo::heuristic(0.0),
+        };
+        let file = schedule::to_file(inst, "brute", &sol, Value::Null);
+        let report = check(inst, &file);
+        if report.is_ok() {
+            best = Some(best.map_or(report.recomputed_objective, |b| b.min(report.recomputed_objective)));
+        }
+        // Next combination.
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return best;
+            }
+            choice[i] += 1;
+            if choice[i] < options[i].len() {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for the tiny random instances.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, pct: u64) -> bool {
+        self.below(100) < pct
+    }
+}
+
+fn day(d: u64) -> String {
+    format!("2016-03-{:02}", 25 + d) // 25–28 March 2016: the clocks go forward on the 27th
+}
+
+fn hhmm(m: u64) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A tiny random instance with tight safe-hours rules so that they bind.
+fn tiny(seed: u64) -> Value {
+    let mut r = Rng(seed);
+    let n_surgeons = 2 + r.below(2);
+    let surgeons: Vec<Value> = (0..n_surgeons)
+        .map(|s| {
+            let duties: Vec<Value> = (0..r.below(3))
+                .map(|_| {
+                    let start = 6 * 60 + 30 * r.below(28);
+                    let len = 60 * (1 + r.below(5));
+                    json!({"date": day(r.below(4)), "start": hhmm(start), "end": hhmm((start + len) % 1440), "kind": "clinic"})
+                })
+                .collect();
+            let mut sg = json!({"id": format!("S{s}"), "specialties": ["gs"], "duties": duties});
+            if r.chance(20) {
+                sg["max_operating_minutes"] = json!({ day(r.below(4)): 60 + 30 * r.below(4) });
+            }
+            if r.chance(15) {
+                sg["unavailable"] = json!([day(r.below(4))]);
+            }
+            sg
+        })
+        .collect();
+    let mut slots: Vec<(u64, u64, u64)> = Vec::new(); // theatre, day, start
+    let mut sessions = Vec::new();
+    while sessions.len() < 3 + r.below(2) as usize {
+        let slot = (r.below(2), r.below(4), [8 * 60, 13 * 60, 18 * 60][r.below(3) as usize]);
+        if slots.contains(&slot) {
+            continue;
+        }
+        slots.push(slot);
+        let len = 180 + 60 * r.below(2);
+        let mut sess = json!({
+            "id": format!("K{}", sessions.len()), "theatre": format!("T{}", slot.0), "date": day(slot.1),
+            "start": hhmm(slot.2), "end": hhmm(slot.2 + len), "free_minutes": 60 + 30 * r.below(len / 30 - 1),
+            "surgeon": if r.chance(35) { json!(format!("S{}", r.below(n_surgeons))) } else { Value::Null },
+            "shared": r.chance(25), "open_cost": ([0, 0, 40])[r.below(3) as usize],
+        });
+        if sess["surgeon"].is_null() && r.chance(10) {
+            sess["specialty"] = json!("gs");
+        }
+        sessions.push(sess);
+    }
+    let procedures: Vec<Value> = (0..3 + r.below(2))
+        .map(|p| {
+            let mut pr = json!({
+                "id": format!("C{p}"), "specialty": "gs", "duration": 30 + 15 * r.below(8),
+                "surgeon": if r.chance(40) { Value::Null } else { json!(format!("S{}", r.below(n_surgeons))) },
+                "priority": (["P1", "P2", "P3", "P4"])[r.below(4) as usize],
+                "referral": format!("2015-11-{:02}", 15 + r.below(10)), "listed": format!("2016-03-{:02}", 1 + r.below(22)),
+                "original_date": "2016-02-26", "cancelled_on_day": r.chance(30),
+                "earliest": day(r.below(2)),
+            });
+            if r.chance(10) {
+                pr["deadline"] = json!(day(3));
+            }
+            if r.chance(15) {
+                pr["unavailable"] = json!([day(r.below(4))]);
+            }
+            pr
+        })
+        .collect();
+    json!({
+        "format": "rebook-instance/1",
+        "trust": {"id": format!("TINY{seed}")},
+        "horizon": {"start": day(0), "end": day(3)},
+        "rules": {"max_shift_hours": 9, "min_rest_hours": 11, "max_hours_per_7_days": 16,
+                  "max_average_weekly_hours": 28, "max_consecutive_days": 2},
+        "objective": {"theatre_switch": ([0, 25])[r.below(2) as usize], "unscheduled": {"P4": 150}},
+        "theatres": [{"id": "T0", "specialties": ["gs"]}, {"id": "T1", "specialties": ["gs"]}],
+        "surgeons": surgeons, "sessions": sessions, "procedures": procedures,
+    })
+}
+
+#[test]
+fn mip_equals_brute_force_on_tiny_instances() {
+    let mip = strategy::by_name("mip").unwrap();
+    let mut compared = 0;
+    let mut infeasible = 0;
+    let mut resolved = 0;
+    for seed in 0..400 {
+        let v = tiny(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.json");
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let loaded = rebook::io::load_instance(&path);
+        let Some(inst) = loaded.instance else { continue }; // e.g. an unmeetable deadline (E108)
+        let brute = brute_force(&inst);
+        match (mip.solve(&inst, &SolveOptions::default()), brute) {
+            (Ok(sol), Some(best)) => {
+                let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+                let report = check(&inst, &file);
+                assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
+                assert_eq!(
+                    file.objective, best,
+                    "seed {seed}: mip {} vs brute force {best}",
+                    file.objective
+                );
+                assert_eq!(sol.solver.status, schedule::Status::Optimal, "seed {seed}");
+                if sol.solver.notes.iter().any(|n| n.contains("inconsistent")) {
+                    resolved += 1;
+                }
+                compared += 1;
+            }
+            (Err(SolveError::DeadlineInfeasible { proven: true, .. }), None) => infeasible += 1,
+            (got, brute) => panic!(
+                "seed {seed}: mip {:?} but brute force {brute:?}",
+                got.map(|s| s.placements)
+            ),
+        }
+    }
+    assert!(
+        compared >= 250,
+        "only {compared} instances compared ({infeasible} infeasible)"
+    );
+    eprintln!("{compared} compared, {infeasible} infeasible, {resolved} re-solved without presolve");
+}
+
+/// Three unowned lists that S1 could staff: each pair is a legal shift, all three chain into an
+/// 18-hour shift (20:00 on-call list, 06:00 list, 10:30 list; the first and last are 11.5 h apart,
+/// so only the chain links them). Only the lazy cuts can see it.
+#[test]
+fn lazy_cuts_catch_a_chain_of_three_staffed_lists() {
+    let sess = |id: &str, date: &str, start: &str, end: &str| json!({"id": id, "theatre": "T1", "date": date, "start": start, "end": end});
+    let case = |id: &str, dur: i64| json!({"id": id, "specialty": "gs", "duration": dur, "surgeon": "S1", "priority": "P2", "earliest": "2016-05-03"});
+    let v = json!({
+        "format": "rebook-instance/1", "trust": {"id": "CHAIN3"},
+        "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+        "sessions": [sess("EVE", "2016-05-03", "20:00", "23:00"), sess("EARLY", "2016-05-04", "06:00", "08:00"),
+                     sess("LATE", "2016-05-04", "10:30", "14:00")],
+        "procedures": [case("A", 150), case("B", 90), case("C", 180)],
+    });
+    let inst = instance_from(&v);
+    let sol = strategy::by_name("mip")
+        .unwrap()
+        .solve(&inst, &SolveOptions::default())
+        .unwrap();
+    let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+    let report = check(&inst, &file);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!(file.assignments.len(), 2, "all three lists make an 18 h shift");
+    assert!(
+        sol.solver.notes.iter().any(|n| n.contains("lazy")),
+        "{:?}",
+        sol.solver.notes
+    );
+    assert_eq!(Some(file.objective), brute_force(&inst));
+    assert_eq!(sol.solver.status, schedule::Status::Optimal);
+}
+
+#[test]
+fn mip_is_never_worse_than_the_heuristics() {
+    let mut paths: Vec<_> = common::fixture_dirs()
+        .into_iter()
+        .map(|d| d.join("instance.json"))
+        .collect();
+    paths.extend(common::bundled_instances());
+    for path in paths {
+        let inst = common::load(&path);
+        let (mip, report) = common::solve_and_check(&inst, "mip");
+        assert!(report.is_ok());
+        for h in ["fifo", "priority"] {
+            let (heur, _) = common::solve_and_check(&inst, h);
+            assert!(
+                mip.objective <= heur.objective,
+                "{}: mip {} > {h} {}",
+                path.display(),
+                mip.objective,
+                heur.objective
+            );
+        }
+        let gap = mip.solver["gap"].as_f64().unwrap();
+        let bound = mip.solver["bound"].as_f64().unwrap();
+        assert!(
+            bound <= mip.objective as f64 && gap >= 0.0,
+            "{}: {:?}",
+            path.display(),
+            mip.solver
+        );
+    }
+}
+
+#[test]
+fn no_time_returns_the_warm_start_with_a_time_limit_status() {
+    let inst = common::load(&common::bundled_instances()[0]);
+    let opts = SolveOptions {
+        time_limit: 0.0,
+        ..SolveOptions::default()
+    };
+    let sol = strategy::by_name("mip").unwrap().solve(&inst, &opts).unwrap();
+    assert_eq!(sol.solver.status, schedule::Status::TimeLimit);
+    let (prio, _) = common::solve_and_check(&inst, "priority");
+    let (fifo, _) = common::solve_and_check(&inst, "fifo");
+    let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+    assert!(check(&inst, &file).is_ok());
+    assert_eq!(file.objective, prio.objective.min(fifo.objective));
+    assert!(
+        sol.solver.notes.iter().any(|n| n.contains("warm start")),
+        "{:?}",
+        sol.solver.notes
+    );
+}
+
+/// Two mandatory cases, one slot: each fits alone (so validation accepts the file), together
+/// they cannot. The heuristics fail; the MIP proves it and names the cases.
+#[test]
+fn competing_deadlines_are_reported_as_infeasible() {
+    let v = json!({
+        "format": "rebook-instance/1", "trust": {"id": "TWO"},
+        "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+        "sessions": [{"id": "K", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "10:00", "surgeon": "S1"}],
+        "procedures": [
+            {"id": "A", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"},
+            {"id": "B", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"}
+        ],
+    });
+    let inst = instance_from(&v);
+    match strategy::by_name("mip").unwrap().solve(&inst, &SolveOptions::default()) {
+        Err(e @ SolveError::DeadlineInfeasible { proven: true, .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains('A') && msg.contains('B') && msg.contains("infeasible"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected a proven infeasibility, got {:?}", other.map(|s| s.placements)),
+    }
+    assert!(strategy::by_name("priority")
+        .unwrap()
+        .solve(&inst, &SolveOptions::default())
+        .is_err());
+}
