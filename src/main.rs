@@ -33,8 +33,9 @@ enum Command {
         /// Instance files or directories of them (a batch: one file per trust).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Strategy: fifo (treat in turn), priority (clinical priority, then longest wait).
-        #[arg(long, short, default_value = "priority")]
+        /// Strategy: mip (the integer programme), fifo (treat in turn), priority (clinical
+        /// priority, then longest wait).
+        #[arg(long, short, default_value = "mip")]
         strategy: String,
         /// Output directory (created if missing).
         #[arg(long, short, default_value = "out")]
@@ -43,11 +44,17 @@ enum Command {
         #[arg(long, short)]
         jobs: Option<usize>,
         /// MIP time limit per trust, seconds.
-        #[arg(long, default_value_t = 30.0)]
+        #[arg(long, default_value_t = 30.0, value_parser = non_negative_seconds)]
         time_limit: f64,
-        /// MIP relative gap at which to stop.
-        #[arg(long, default_value_t = 0.005)]
+        /// MIP relative gap at which to stop (0.005 = 0.5 %).
+        #[arg(long, default_value_t = 0.005, value_parser = fraction)]
         gap: f64,
+        /// HiGHS threads per trust (parallelism normally comes from solving trusts side by side).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+        threads: u32,
+        /// HiGHS random seed.
+        #[arg(long, default_value_t = 2016)]
+        seed: u32,
     },
 }
 
@@ -63,14 +70,31 @@ fn main() -> ExitCode {
             jobs,
             time_limit,
             gap,
+            threads,
+            seed,
         } => {
             let opts = SolveOptions {
                 time_limit,
                 gap,
-                ..SolveOptions::default()
+                threads,
+                seed,
             };
             solve(&paths, &strategy, &out, jobs, &opts)
         }
+    }
+}
+
+fn non_negative_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds (0 or more)")),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a fraction between 0 and 1 (0.005 = 0.5 %)")),
     }
 }
 

@@ -1018,3 +1018,11 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
         },
     })
 }
+
+/// Prunes the candidates and builds the first-round model without solving it; returns the
+/// number of columns and rows. For benchmarks of model building.
+pub fn build_only(inst: &Instance) -> (usize, usize) {
+    let cands = candidates(inst);
+    let built = build(inst, &cands, &[]);
+    (built.columns, built.rows)
+}
