@@ -4,6 +4,8 @@
 
 pub mod batch;
 pub mod check;
+pub mod generate;
+pub mod ihtc;
 pub mod io;
 pub mod metrics;
 pub mod mip;

@@ -1,0 +1,238 @@
+//! `rebook bench ihtc`: solve IHTC instances with the MIP and compare with best-known values.
+//!
+//! Every solve goes through the whole chain a user would trust: IHTC file → `rebook-instance/1`
+//! (validated) → MIP → independent checker → IHTC solution → the IHTC scorer. The scored cost must
+//! equal the MIP's reported objective, or the row is marked as an error.
+
+use super::score::score;
+use super::{parse_instance, parse_solution, to_rebook, to_solution};
+use crate::check;
+use crate::model::validate::validate;
+use crate::schedule;
+use crate::strategy::{SolveOptions, Strategy};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchRow {
+    pub instance: String,
+    pub patients: usize,
+    pub mandatory: usize,
+    pub days: i64,
+    pub theaters: usize,
+    pub surgeons: usize,
+    /// Our surgical cost (scored by the IHTC scorer), `None` on error.
+    pub cost: Option<i64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    pub status: String,
+    /// Best-known surgical cost, scored from the reference solution when one is given.
+    pub best_known: Option<i64>,
+    pub ratio: Option<f64>,
+    pub seconds: f64,
+    pub variables: Option<usize>,
+    pub constraints: Option<usize>,
+    pub error: Option<String>,
+}
+
+/// The instance files of a directory (or one file), sorted by name.
+pub fn instance_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{}: cannot list the directory: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: no .json IHTC instance in it", path.display()));
+    }
+    Ok(files)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("instance").to_string()
+}
+
+/// The reference solution of `name` in `dir`: `sol_<name>.json` or `<name>.json`.
+fn reference(dir: &Path, name: &str) -> Option<PathBuf> {
+    [format!("sol_{name}.json"), format!("{name}.json")]
+        .into_iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+}
+
+/// Solves one IHTC instance file with `strategy`.
+pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy, opts: &SolveOptions) -> BenchRow {
+    let name = stem(path);
+    let mut row = BenchRow {
+        instance: name.clone(),
+        patients: 0,
+        mandatory: 0,
+        days: 0,
+        theaters: 0,
+        surgeons: 0,
+        cost: None,
+        bound: None,
+        gap: None,
+        status: "error".into(),
+        best_known: None,
+        ratio: None,
+        seconds: 0.0,
+        variables: None,
+        constraints: None,
+        error: None,
+    };
+    let fail = |mut row: BenchRow, e: String| {
+        row.error = Some(e);
+        row
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return fail(row, format!("{}: {e}", path.display())),
+    };
+    let ihtc = match parse_instance(&text) {
+        Ok(i) => i,
+        Err(e) => return fail(row, format!("{}: {e}", path.display())),
+    };
+    row.patients = ihtc.patients.len();
+    row.mandatory = ihtc.patients.iter().filter(|p| p.mandatory).count();
+    row.days = ihtc.days;
+    row.theaters = ihtc.operating_theaters.len();
+    row.surgeons = ihtc.surgeons.len();
+    if let Some(dir) = solutions {
+        if let Some(sol_path) = reference(dir, &name) {
+            match std::fs::read_to_string(&sol_path).map_err(|e| e.to_string()).and_then(|t| parse_solution(&t)) {
+                Ok(sol) => {
+                    let sc = score(&ihtc, &sol);
+                    if sc.violations.is_empty() {
+                        row.best_known = Some(sc.total);
+                    } else {
+                        row.error = Some(format!(
+                            "reference solution {} breaks the surgical rules: {}",
+                            sol_path.display(),
+                            sc.violations[0]
+                        ));
+                    }
+                }
+                Err(e) => row.error = Some(format!("{}: {e}", sol_path.display())),
+            }
+        }
+    }
+    let file = to_rebook(&ihtc, &name);
+    let validated = validate(&file);
+    let Some(inst) = validated.instance else {
+        let first = validated.diagnostics.iter().find(|d| d.is_error()).map(|d| d.to_string());
+        return fail(row, format!("the projection is invalid: {}", first.unwrap_or_default()));
+    };
+    let t0 = std::time::Instant::now();
+    let sol = match strategy.solve(&inst, opts) {
+        Ok(s) => s,
+        Err(e) => {
+            row.seconds = t0.elapsed().as_secs_f64();
+            return fail(row, e.to_string());
+        }
+    };
+    row.seconds = t0.elapsed().as_secs_f64();
+    row.bound = sol.solver.bound;
+    row.gap = sol.solver.gap;
+    row.variables = sol.solver.variables;
+    row.constraints = sol.solver.constraints;
+    row.status = serde_json::to_value(sol.solver.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let schedule = schedule::to_file(&inst, strategy.name(), &sol, serde_json::Value::Null);
+    let report = check::check(&inst, &schedule);
+    if !report.is_ok() {
+        return fail(row, format!("the plan fails the checker: {}", report.violations[0].message));
+    }
+    let ids: Vec<String> = inst.procedures.iter().map(|p| p.id.clone()).collect();
+    let exported = to_solution(&schedule, inst.horizon_start, &ids);
+    let sc = score(&ihtc, &exported);
+    if !sc.violations.is_empty() {
+        return fail(row, format!("the exported solution breaks the surgical rules: {}", sc.violations[0]));
+    }
+    if sc.total != schedule.objective {
+        return fail(
+            row,
+            format!("IHTC scorer says {} but the plan's objective is {}", sc.total, schedule.objective),
+        );
+    }
+    row.cost = Some(sc.total);
+    row.ratio = row.best_known.map(|b| if b == 0 { 1.0 } else { sc.total as f64 / b as f64 });
+    row
+}
+
+/// Geometric mean of the ratios present.
+pub fn geometric_mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for v in values {
+        if v > 0.0 {
+            sum += v.ln();
+            n += 1;
+        }
+    }
+    (n > 0).then(|| (sum / n as f64).exp())
+}
+
+/// Median of the values present.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+/// The table as CSV.
+pub fn to_csv(rows: &[BenchRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "instance",
+        "patients",
+        "mandatory",
+        "days",
+        "theaters",
+        "surgeons",
+        "cost",
+        "bound",
+        "gap",
+        "status",
+        "best_known",
+        "ratio",
+        "seconds",
+        "variables",
+        "constraints",
+        "error",
+    ])?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for r in rows {
+        w.write_record([
+            r.instance.clone(),
+            r.patients.to_string(),
+            r.mandatory.to_string(),
+            r.days.to_string(),
+            r.theaters.to_string(),
+            r.surgeons.to_string(),
+            opt(r.cost.map(|c| c.to_string())),
+            opt(r.bound.map(|b| format!("{b:.0}"))),
+            opt(r.gap.map(|g| format!("{g:.4}"))),
+            r.status.clone(),
+            opt(r.best_known.map(|b| b.to_string())),
+            opt(r.ratio.map(|x| format!("{x:.4}"))),
+            format!("{:.2}", r.seconds),
+            opt(r.variables.map(|v| v.to_string())),
+            opt(r.constraints.map(|v| v.to_string())),
+            opt(r.error.clone()),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
