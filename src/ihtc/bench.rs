@@ -53,7 +53,10 @@ pub fn instance_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().and_then(|s| s.to_str()).unwrap_or("instance").to_string()
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("instance")
+        .to_string()
 }
 
 /// The reference solution of `name` in `dir`: `sol_<name>.json` or `<name>.json`.
@@ -104,7 +107,10 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
     row.surgeons = ihtc.surgeons.len();
     if let Some(dir) = solutions {
         if let Some(sol_path) = reference(dir, &name) {
-            match std::fs::read_to_string(&sol_path).map_err(|e| e.to_string()).and_then(|t| parse_solution(&t)) {
+            match std::fs::read_to_string(&sol_path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| parse_solution(&t))
+            {
                 Ok(sol) => {
                     let sc = score(&ihtc, &sol);
                     if sc.violations.is_empty() {
@@ -124,7 +130,11 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
     let file = to_rebook(&ihtc, &name);
     let validated = validate(&file);
     let Some(inst) = validated.instance else {
-        let first = validated.diagnostics.iter().find(|d| d.is_error()).map(|d| d.to_string());
+        let first = validated
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| d.to_string());
         return fail(row, format!("the projection is invalid: {}", first.unwrap_or_default()));
     };
     let t0 = std::time::Instant::now();
@@ -147,22 +157,33 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
     let schedule = schedule::to_file(&inst, strategy.name(), &sol, serde_json::Value::Null);
     let report = check::check(&inst, &schedule);
     if !report.is_ok() {
-        return fail(row, format!("the plan fails the checker: {}", report.violations[0].message));
+        return fail(
+            row,
+            format!("the plan fails the checker: {}", report.violations[0].message),
+        );
     }
     let ids: Vec<String> = inst.procedures.iter().map(|p| p.id.clone()).collect();
     let exported = to_solution(&schedule, inst.horizon_start, &ids);
     let sc = score(&ihtc, &exported);
     if !sc.violations.is_empty() {
-        return fail(row, format!("the exported solution breaks the surgical rules: {}", sc.violations[0]));
+        return fail(
+            row,
+            format!("the exported solution breaks the surgical rules: {}", sc.violations[0]),
+        );
     }
     if sc.total != schedule.objective {
         return fail(
             row,
-            format!("IHTC scorer says {} but the plan's objective is {}", sc.total, schedule.objective),
+            format!(
+                "IHTC scorer says {} but the plan's objective is {}",
+                sc.total, schedule.objective
+            ),
         );
     }
     row.cost = Some(sc.total);
-    row.ratio = row.best_known.map(|b| if b == 0 { 1.0 } else { sc.total as f64 / b as f64 });
+    row.ratio = row
+        .best_known
+        .map(|b| if b == 0 { 1.0 } else { sc.total as f64 / b as f64 });
     row
 }
 
@@ -235,4 +256,34 @@ pub fn to_csv(rows: &[BenchRow]) -> Result<Vec<u8>, csv::Error> {
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The reference values of the benchmark README: the `| i01 | 3510 |` table cells, the
+/// `test01–10 (...): v, v, …` line and the `small01–09 optimum: v, …` line.
+pub fn reference_values(readme: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        for pair in cells.windows(2) {
+            if let (Some(name), Ok(v)) = (pair[0].strip_prefix('i'), pair[1].parse::<i64>()) {
+                if name.len() == 2 && name.chars().all(|c| c.is_ascii_digit()) {
+                    out.insert(format!("i{name}"), v);
+                }
+            }
+        }
+        for (prefix, family) in [("test01", "test"), ("small01", "small")] {
+            if line.starts_with(prefix) {
+                if let Some((_, values)) = line.split_once(':') {
+                    let values: Vec<i64> = values
+                        .split(',')
+                        .filter_map(|v| v.trim().trim_end_matches('.').parse().ok())
+                        .collect();
+                    for (i, v) in values.into_iter().enumerate() {
+                        out.insert(format!("{family}{:02}", i + 1), v);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
