@@ -79,6 +79,8 @@ use std::time::Instant;
 /// Rounds of lazy cuts before giving up on improving the warm start.
 const MAX_ROUNDS: usize = 50;
 
+pub mod decompose;
+
 pub struct Mip;
 
 impl Strategy for Mip {
@@ -93,14 +95,17 @@ impl Strategy for Mip {
 
 /// Case `p` in session `k` by surgeon `s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Triple {
-    p: usize,
-    k: usize,
-    s: usize,
+pub(crate) struct Triple {
+    pub(crate) p: usize,
+    pub(crate) k: usize,
+    pub(crate) s: usize,
 }
 
 /// The pruned candidate sets.
-struct Candidates {
+pub(crate) struct Candidates {
+    /// Cases that must be scheduled in this model (frozen cases of a neighbourhood); cases with
+    /// a deadline always must.
+    forced: Vec<bool>,
     triples: Vec<Triple>,
     /// Triples of each case.
     by_case: Vec<Vec<usize>>,
@@ -178,11 +183,40 @@ fn candidates(inst: &Instance) -> Candidates {
     let staff: Vec<(usize, usize)> = order.iter().map(|&i| staff[i]).collect();
     let staff_index = staff.iter().enumerate().map(|(i, &ks)| (ks, i)).collect();
     Candidates {
+        forced: vec![false; inst.procedures.len()],
         triples,
         by_case,
         staff,
         staff_index,
         limits_pruned,
+    }
+}
+
+impl Candidates {
+    /// The candidates restricted to the triples `keep` accepts, with `forced` cases.
+    pub(crate) fn subset(&self, inst: &Instance, keep: impl Fn(&Triple) -> bool, forced: Vec<bool>) -> Candidates {
+        let mut triples = Vec::new();
+        let mut by_case = vec![Vec::new(); inst.procedures.len()];
+        for t in self.triples.iter().filter(|t| keep(t)) {
+            by_case[t.p].push(triples.len());
+            triples.push(*t);
+        }
+        let mut staff: Vec<(usize, usize)> = triples
+            .iter()
+            .filter(|t| self.staff_index.contains_key(&(t.k, t.s)))
+            .map(|t| (t.k, t.s))
+            .collect();
+        staff.sort();
+        staff.dedup();
+        let staff_index = staff.iter().enumerate().map(|(i, &ks)| (ks, i)).collect();
+        Candidates {
+            forced,
+            triples,
+            by_case,
+            staff,
+            staff_index,
+            limits_pruned: self.limits_pruned.clone(),
+        }
     }
 }
 
@@ -255,7 +289,7 @@ fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
             let coef = schedule::case_cost(inst, p, inst.sessions[tr.k].date);
             objective.add_mul(coef as f64, var(&cols, x[t]));
         }
-        if pr.deadline.is_none() {
+        if pr.deadline.is_none() && !c.forced[p] {
             let col = cols.add(variable().min(0.0).max(1.0));
             objective.add_mul(unscheduled, var(&cols, col));
             z[p] = Some(col);
@@ -662,54 +696,47 @@ fn warm_vector(inst: &Instance, c: &Candidates, b: &Built, placements: &[Placeme
 }
 
 /// What one HiGHS run gave.
-struct Round {
-    /// HiGHS's solution did not match its own objective or bound: do not trust this round.
-    inconsistent: bool,
-    placements: Option<Vec<Placement>>,
-    bound: Option<f64>,
-    status: HighsModelStatus,
+pub(crate) struct HighsRun {
+    pub status: HighsModelStatus,
+    /// Column values when HiGHS has a feasible solution.
+    pub columns: Option<Vec<f64>>,
+    /// Dual bound of the model.
+    pub bound: Option<f64>,
+    /// HiGHS's solution did not price at its own objective (or the bound exceeded it).
+    pub inconsistent: bool,
 }
 
-fn run_highs(
-    inst: &Instance,
-    c: &Candidates,
-    b: Built,
+/// Solves a good_lp model through the underlying HiGHS model (options, warm start, bound).
+pub(crate) fn run_highs(
+    problem: good_lp::solvers::highs::HighsProblem,
+    costs: &[f64],
     warm: Option<&[f64]>,
     opts: &SolveOptions,
     seconds: f64,
     presolve: bool,
-) -> Result<Round, SolveError> {
+) -> Result<HighsRun, SolveError> {
     let err = |what: &str, e: &dyn std::fmt::Debug| SolveError::Solver(format!("HiGHS {what}: {e:?}"));
-    let x = b.x.clone();
-    let costs = b.costs.clone();
-    let mut inconsistent = false;
-    let mut model = b
-        .problem
+    let mut model = problem
         .try_into_inner()
         .map_err(|e| err("could not build the model", &e))?;
     model.make_quiet();
-    model
-        .try_set_option("output_flag", false)
-        .map_err(|e| err("option output_flag", &e))?;
-    model
-        .try_set_option("time_limit", seconds.max(0.01))
-        .map_err(|e| err("option time_limit", &e))?;
-    model
-        .try_set_option("mip_rel_gap", opts.gap)
-        .map_err(|e| err("option mip_rel_gap", &e))?;
-    model
-        .try_set_option("mip_abs_gap", 0.999)
-        .map_err(|e| err("option mip_abs_gap", &e))?;
-    model
-        .try_set_option("threads", opts.threads.max(1) as i32)
-        .map_err(|e| err("option threads", &e))?;
-    model
-        .try_set_option("random_seed", opts.seed as i32)
-        .map_err(|e| err("option random_seed", &e))?;
+    let set = |model: &mut highs::Model, key: &str, value: OptionValue| -> Result<(), SolveError> {
+        let r = match value {
+            OptionValue::Bool(v) => model.try_set_option(key, v),
+            OptionValue::Int(v) => model.try_set_option(key, v),
+            OptionValue::Float(v) => model.try_set_option(key, v),
+            OptionValue::Str(v) => model.try_set_option(key, v),
+        };
+        r.map_err(|e| err(&format!("option {key}"), &e))
+    };
+    set(&mut model, "output_flag", OptionValue::Bool(false))?;
+    set(&mut model, "time_limit", OptionValue::Float(seconds.max(0.01)))?;
+    set(&mut model, "mip_rel_gap", OptionValue::Float(opts.gap))?;
+    set(&mut model, "mip_abs_gap", OptionValue::Float(0.999))?;
+    set(&mut model, "threads", OptionValue::Int(opts.threads.max(1) as i32))?;
+    set(&mut model, "random_seed", OptionValue::Int(opts.seed as i32))?;
     if !presolve {
-        model
-            .try_set_option("presolve", "off")
-            .map_err(|e| err("option presolve", &e))?;
+        set(&mut model, "presolve", OptionValue::Str("off"))?;
     }
     if let Some(w) = warm {
         model
@@ -723,40 +750,159 @@ fn run_highs(
         .double_info_value(c"mip_dual_bound")
         .ok()
         .filter(|b| b.is_finite());
-    let placements = if feasible {
-        let values = solved.get_solution();
-        let cols = values.columns();
+    let mut inconsistent = false;
+    let columns = if feasible {
+        let cols = solved.get_solution().columns().to_vec();
         // Audit: the returned columns must price at HiGHS's own objective value. With a warm start
         // and presolve, HiGHS (1.16) has been seen to report a lower "optimal" objective while
-        // returning the warm start itself; such a round is re-solved without presolve.
-        let priced: f64 = costs.iter().zip(cols).map(|(c, v)| c * v).sum();
+        // returning the warm start itself; such a run is repeated without presolve by the caller.
+        let priced: f64 = costs.iter().zip(&cols).map(|(c, v)| c * v).sum();
         if (priced - solved.objective_value()).abs() > 0.5 || bound.is_some_and(|b| b > priced + 0.5) {
             inconsistent = true;
         }
-        Some(
-            x.iter()
-                .enumerate()
-                .filter(|&(_, &col)| cols[col] > 0.5)
-                .map(|(t, _)| {
-                    let tr = c.triples[t];
-                    Placement {
-                        procedure: tr.p,
-                        session: tr.k,
-                        surgeon: tr.s,
-                    }
-                })
-                .collect(),
-        )
+        Some(cols)
     } else {
         None
     };
-    let _ = inst;
-    Ok(Round {
-        placements,
-        bound,
+    Ok(HighsRun {
         status,
+        columns,
+        bound,
         inconsistent,
     })
+}
+
+enum OptionValue {
+    Bool(bool),
+    Int(i32),
+    Float(f64),
+    Str(&'static str),
+}
+
+/// Runs HiGHS, and once more without presolve if the first answer is inconsistent.
+pub(crate) fn run_audited(
+    first: (good_lp::solvers::highs::HighsProblem, Vec<f64>),
+    rebuild: &dyn Fn() -> (good_lp::solvers::highs::HighsProblem, Vec<f64>),
+    warm: Option<&[f64]>,
+    opts: &SolveOptions,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<HighsRun, SolveError> {
+    let left = |d: Instant| d.saturating_duration_since(Instant::now()).as_secs_f64();
+    let (problem, costs) = first;
+    let run = run_highs(problem, &costs, warm, opts, left(deadline), true)?;
+    if !run.inconsistent {
+        return Ok(run);
+    }
+    notes.push("HiGHS returned a solution inconsistent with its objective; re-solved without presolve".into());
+    let (problem, costs) = rebuild();
+    let run = run_highs(problem, &costs, warm, opts, left(deadline), false)?;
+    if run.inconsistent {
+        return Err(SolveError::Solver(
+            "HiGHS returned a solution inconsistent with its own objective twice".into(),
+        ));
+    }
+    Ok(run)
+}
+
+/// The result of optimising one (possibly restricted) model with its lazy cuts.
+pub(crate) struct Optimised {
+    /// The best plan found that keeps every rule, with its objective.
+    pub best: Option<(Vec<Placement>, i64)>,
+    /// Dual bound of the last round (valid for the model's restriction).
+    pub bound: Option<f64>,
+    pub status: HighsModelStatus,
+    /// The model has no solution at all (a forced or mandatory case cannot be placed).
+    pub infeasible: bool,
+    pub size: (usize, usize),
+}
+
+/// Solves `cands` with lazy shift-chain cuts until the plan keeps every rule or time runs out.
+pub(crate) fn optimise(
+    inst: &Instance,
+    cands: &Candidates,
+    warm: Option<&[Placement]>,
+    opts: &SolveOptions,
+    deadline: Instant,
+    notes: &mut Vec<String>,
+) -> Result<Optimised, SolveError> {
+    let mut out = Optimised {
+        best: None,
+        bound: None,
+        status: HighsModelStatus::NotSet,
+        infeasible: false,
+        size: (0, 0),
+    };
+    let mut cuts: Vec<Vec<usize>> = Vec::new();
+    let mut rounds = 0;
+    while rounds < MAX_ROUNDS {
+        if deadline.saturating_duration_since(Instant::now()).as_secs_f64() <= 0.05 {
+            notes.push("time limit reached between rounds of cuts".into());
+            break;
+        }
+        rounds += 1;
+        let built = build(inst, cands, &cuts);
+        out.size = (built.columns, built.rows);
+        let warm_cols = warm.and_then(|pl| warm_vector(inst, cands, &built, pl));
+        let x = built.x.clone();
+        let rebuild = || {
+            let b = build(inst, cands, &cuts);
+            (b.problem, b.costs)
+        };
+        let run = run_audited(
+            (built.problem, built.costs),
+            &rebuild,
+            warm_cols.as_deref(),
+            opts,
+            deadline,
+            notes,
+        )?;
+        out.status = run.status;
+        out.bound = run.bound;
+        match run.status {
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                out.infeasible = true;
+                return Ok(out);
+            }
+            HighsModelStatus::Optimal
+            | HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ObjectiveBound
+            | HighsModelStatus::ObjectiveTarget
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedMemoryLimit => {}
+            other => return Err(SolveError::Solver(format!("HiGHS stopped with status {other:?}"))),
+        }
+        let Some(cols) = run.columns else {
+            notes.push(format!("round {rounds}: HiGHS found no plan in time"));
+            break;
+        };
+        let placements: Vec<Placement> = x
+            .iter()
+            .enumerate()
+            .filter(|&(_, &col)| cols[col] > 0.5)
+            .map(|(t, _)| {
+                let tr = cands.triples[t];
+                Placement {
+                    procedure: tr.p,
+                    session: tr.k,
+                    surgeon: tr.s,
+                }
+            })
+            .collect();
+        let new_cuts = violated_cuts(inst, cands, &placements);
+        if new_cuts.is_empty() {
+            let obj = schedule::objective(inst, &placements).total;
+            out.best = Some((placements, obj));
+            break;
+        }
+        cuts.extend(new_cuts);
+    }
+    if rounds > 1 {
+        notes.push(format!("{rounds} rounds, {} lazy shift-chain cuts", cuts.len()));
+    }
+    Ok(out)
 }
 
 /// Failing safe-hours structures of a plan, as sets of staffing-pair indices (lazy cuts).
@@ -846,6 +992,12 @@ fn warm_start(inst: &Instance, opts: &SolveOptions) -> Option<(&'static str, Sol
 }
 
 pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+    solve_with_limit(inst, opts, decompose::FULL_MODEL_LIMIT)
+}
+
+/// [`solve`], with the full model used up to `full_model_limit` eligible triples and the
+/// decomposition of [`decompose`] above it (tests force the decomposition with 0).
+pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: usize) -> Result<Solution, SolveError> {
     let t0 = Instant::now();
     let cands = candidates(inst);
     // A mandatory case with no triple: no plan exists.
@@ -888,81 +1040,27 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
         });
     }
 
-    let mut cuts: Vec<Vec<usize>> = Vec::new();
-    let mut best: Option<(Vec<Placement>, i64)> = None;
-    let mut bound: Option<f64> = None;
-    let mut last_status = HighsModelStatus::NotSet;
-    let mut size = (0, 0);
-    let mut rounds = 0;
-    let mut exact = false;
-    while rounds < MAX_ROUNDS {
-        let left = opts.time_limit - t0.elapsed().as_secs_f64();
-        if left <= 0.05 {
-            notes.push("time limit reached between rounds of cuts".into());
-            break;
+    let deadline = t0 + std::time::Duration::from_secs_f64(opts.time_limit.max(0.0));
+    let warm_placements = warm.as_ref().map(|(_, w)| w.placements.as_slice());
+    let (best, bound, size, last_status) = if cands.triples.len() <= full_model_limit {
+        let o = optimise(inst, &cands, warm_placements, opts, deadline, &mut notes)?;
+        if o.infeasible {
+            let mandatory: Vec<String> = inst
+                .procedures
+                .iter()
+                .filter(|p| p.deadline.is_some())
+                .map(|p| p.id.clone())
+                .collect();
+            return Err(SolveError::DeadlineInfeasible {
+                strategy: "mip".into(),
+                cases: mandatory,
+                proven: true,
+            });
         }
-        rounds += 1;
-        let built = build(inst, &cands, &cuts);
-        size = (built.columns, built.rows);
-        let warm_cols = warm
-            .as_ref()
-            .and_then(|(_, s)| warm_vector(inst, &cands, &built, &s.placements));
-        let mut round = run_highs(inst, &cands, built, warm_cols.as_deref(), opts, left, true)?;
-        if round.inconsistent {
-            notes.push(format!(
-                "round {rounds}: HiGHS returned a solution inconsistent with its objective; re-solved without presolve"
-            ));
-            let built = build(inst, &cands, &cuts);
-            let left = opts.time_limit - t0.elapsed().as_secs_f64();
-            round = run_highs(inst, &cands, built, warm_cols.as_deref(), opts, left, false)?;
-            if round.inconsistent {
-                return Err(SolveError::Solver(
-                    "HiGHS returned a solution inconsistent with its own objective twice".into(),
-                ));
-            }
-        }
-        last_status = round.status;
-        bound = round.bound;
-        match round.status {
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                let mandatory: Vec<String> = inst
-                    .procedures
-                    .iter()
-                    .filter(|p| p.deadline.is_some())
-                    .map(|p| p.id.clone())
-                    .collect();
-                return Err(SolveError::DeadlineInfeasible {
-                    strategy: "mip".into(),
-                    cases: mandatory,
-                    proven: true,
-                });
-            }
-            HighsModelStatus::Optimal
-            | HighsModelStatus::ReachedTimeLimit
-            | HighsModelStatus::ObjectiveBound
-            | HighsModelStatus::ObjectiveTarget
-            | HighsModelStatus::ReachedSolutionLimit
-            | HighsModelStatus::ReachedIterationLimit
-            | HighsModelStatus::ReachedInterrupt
-            | HighsModelStatus::ReachedMemoryLimit => {}
-            other => return Err(SolveError::Solver(format!("HiGHS stopped with status {other:?}"))),
-        }
-        let Some(placements) = round.placements else {
-            notes.push(format!("round {rounds}: HiGHS found no plan in time"));
-            break;
-        };
-        let new_cuts = violated_cuts(inst, &cands, &placements);
-        if new_cuts.is_empty() {
-            let obj = schedule::objective(inst, &placements).total;
-            best = Some((placements, obj));
-            exact = round.status == HighsModelStatus::Optimal;
-            break;
-        }
-        cuts.extend(new_cuts);
-    }
-    if rounds > 1 {
-        notes.push(format!("{rounds} rounds, {} lazy shift-chain cuts", cuts.len()));
-    }
+        (o.best, o.bound, o.size, o.status)
+    } else {
+        decompose::solve(inst, &cands, warm_placements, opts, deadline, &mut notes)?
+    };
 
     // Never worse than the warm start.
     let (placements, obj, kept_warm) = match (best, warm) {
@@ -1003,7 +1101,6 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
     } else {
         Status::Feasible
     };
-    let _ = exact;
     Ok(Solution {
         unscheduled: reasons(inst, &cands, &placements),
         placements,
