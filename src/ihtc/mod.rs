@@ -15,6 +15,7 @@
 //! a session starts at 08:00 (00:00 if it would run past midnight).
 
 pub mod bench;
+pub mod cli;
 pub mod score;
 
 use crate::io::instance::{
@@ -148,7 +149,10 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
             ));
         }
         if let Some(a) = t.availability.iter().find(|&&a| !(0..=1440).contains(&a)) {
-            return Err(format!("operating theater {}: availability {a} is not 0 to 1440 minutes", t.id));
+            return Err(format!(
+                "operating theater {}: availability {a} is not 0 to 1440 minutes",
+                t.id
+            ));
         }
     }
     for p in &inst.patients {
@@ -252,9 +256,8 @@ pub fn to_rebook(inst: &IhtcInstance, name: &str) -> InstanceFile {
         })
         .collect();
     let w = &inst.weights;
-    let per_priority = |v: i64| -> BTreeMap<String, i64> {
-        ["P1", "P2", "P3", "P4"].iter().map(|p| (p.to_string(), v)).collect()
-    };
+    let per_priority =
+        |v: i64| -> BTreeMap<String, i64> { ["P1", "P2", "P3", "P4"].iter().map(|p| (p.to_string(), v)).collect() };
     InstanceFile {
         format: INSTANCE_FORMAT.into(),
         trust: TrustDto {

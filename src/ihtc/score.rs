@@ -39,14 +39,24 @@ pub struct Score {
 
 pub fn score(inst: &IhtcInstance, sol: &IhtcSolution) -> Score {
     let mut s = Score::default();
-    let patients: HashMap<&str, usize> = inst.patients.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let patients: HashMap<&str, usize> = inst
+        .patients
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
     let theaters: HashMap<&str, usize> = inst
         .operating_theaters
         .iter()
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
-    let surgeons: HashMap<&str, usize> = inst.surgeons.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
+    let surgeons: HashMap<&str, usize> = inst
+        .surgeons
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
     let mut admitted: Vec<Option<(i64, usize)>> = vec![None; inst.patients.len()];
     let mut seen = vec![false; inst.patients.len()];
     for d in &sol.patients {
@@ -67,11 +77,15 @@ pub fn score(inst: &IhtcInstance, sol: &IhtcSolution) -> Score {
         };
         let Some(day) = day else { continue };
         let Some(t) = d.operating_theater.as_deref() else {
-            s.violations.push(format!("patient {} admitted on day {day} without an operating theater", d.id));
+            s.violations.push(format!(
+                "patient {} admitted on day {day} without an operating theater",
+                d.id
+            ));
             continue;
         };
         let Some(&t) = theaters.get(t) else {
-            s.violations.push(format!("patient {}: unknown operating theater {t}", d.id));
+            s.violations
+                .push(format!("patient {}: unknown operating theater {t}", d.id));
             continue;
         };
         admitted[p] = Some((day, t));
@@ -82,7 +96,8 @@ pub fn score(inst: &IhtcInstance, sol: &IhtcSolution) -> Score {
     for (p, pat) in inst.patients.iter().enumerate() {
         let Some((day, t)) = admitted[p] else {
             if pat.mandatory {
-                s.violations.push(format!("mandatory patient {} is not admitted", pat.id));
+                s.violations
+                    .push(format!("mandatory patient {} is not admitted", pat.id));
             } else {
                 s.unscheduled_count += 1;
             }
@@ -95,13 +110,19 @@ pub fn score(inst: &IhtcInstance, sol: &IhtcSolution) -> Score {
             ));
         }
         if day >= inst.days || day < 0 {
-            s.violations.push(format!("patient {} admitted on day {day}, outside 0..{}", pat.id, inst.days));
+            s.violations.push(format!(
+                "patient {} admitted on day {day}, outside 0..{}",
+                pat.id, inst.days
+            ));
             continue;
         }
         if pat.mandatory {
             if let Some(due) = pat.surgery_due_day {
                 if day > due {
-                    s.violations.push(format!("mandatory patient {} admitted on day {day}, after due day {due}", pat.id));
+                    s.violations.push(format!(
+                        "mandatory patient {} admitted on day {day}, after due day {due}",
+                        pat.id
+                    ));
                 }
             }
         }
