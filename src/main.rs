@@ -56,6 +56,102 @@ enum Command {
         #[arg(long, default_value_t = 2016)]
         seed: u32,
     },
+    /// Generate a batch of realistic instances (one file per trust), deterministic from the seed.
+    Generate(Box<GenerateArgs>),
+    /// Profile instances or a batch: case mix, waits, capacity against demand, rosters near limits.
+    Stats {
+        /// Instance files or directories of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read an instance written by people (a folder of CSV files) into instance JSON.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Write an instance in a format for people (a folder of CSV files).
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// A folder with settings.json, theatres.csv, surgeons.csv, duties.csv, sessions.csv and
+    /// procedures.csv (see docs/GENERATOR.md); the instance is validated before it is written.
+    Csv {
+        /// The folder of CSV files.
+        dir: PathBuf,
+        /// The instance file to write.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// The CSV folder that `rebook import csv` reads back into the same instance.
+    Csv {
+        /// The instance file.
+        instance: PathBuf,
+        /// The folder to write (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// Named scenario: kent-2016-04, national-2023-04, small, stress (default: a custom batch
+    /// shaped by the options below).
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Parameters as JSON, in the shape `--show-params` prints.
+    #[arg(long, conflicts_with = "scenario")]
+    params: Option<PathBuf>,
+    /// Seed of the random numbers: the same seed gives byte-identical files.
+    #[arg(long, required_unless_present = "show_params")]
+    seed: Option<u64>,
+    /// Output directory (created if missing).
+    #[arg(long, short, required_unless_present = "show_params")]
+    out: Option<PathBuf>,
+    /// Print the parameters (after the options below) as JSON and exit.
+    #[arg(long)]
+    show_params: bool,
+    /// Custom batch: number of trusts.
+    #[arg(long)]
+    trusts: Option<u32>,
+    /// Custom batch: sites per trust.
+    #[arg(long)]
+    sites: Option<u32>,
+    /// Cancelled cases per trust.
+    #[arg(long)]
+    cases: Option<u32>,
+    /// Theatres modelled per trust.
+    #[arg(long)]
+    theatres: Option<u32>,
+    /// Consultants per specialty.
+    #[arg(long)]
+    surgeons_per_specialty: Option<u32>,
+    /// Horizon length in weeks.
+    #[arg(long)]
+    weeks: Option<u32>,
+    /// First date of the horizon (YYYY-MM-DD).
+    #[arg(long)]
+    start: Option<chrono::NaiveDate>,
+    /// Turnaround minutes between cases.
+    #[arg(long)]
+    turnaround: Option<u32>,
+    /// Priority mix, e.g. P2=15,P3=30,P4=55.
+    #[arg(long)]
+    priority_mix: Option<String>,
+    /// Specialty mix, e.g. orthopaedics=20,urology=15,ophthalmology=14.
+    #[arg(long)]
+    specialty_mix: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -81,6 +177,14 @@ fn main() -> ExitCode {
             };
             solve(&paths, &strategy, &out, jobs, &opts)
         }
+        Command::Generate(args) => generate_cmd(&args),
+        Command::Stats { paths, json } => stats_cmd(&paths, json),
+        Command::Import {
+            format: ImportFormat::Csv { dir, out },
+        } => import_csv_cmd(&dir, &out),
+        Command::Export {
+            format: ExportFormat::Csv { instance, out },
+        } => export_csv_cmd(&instance, &out),
     }
 }
 
@@ -301,5 +405,239 @@ fn solve(
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn generate_cmd(a: &GenerateArgs) -> ExitCode {
+    use rebook::generate::{self, scenarios, Overrides, Params};
+    let fail = |e: generate::GenerateError| {
+        eprintln!("error: {e}");
+        ExitCode::from(if e.is_bad_input() { 2 } else { 1 })
+    };
+    let mut params = if let Some(path) = &a.params {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {}: cannot read the parameters: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let de = &mut serde_json::Deserializer::from_str(&text);
+        match serde_path_to_error::deserialize::<_, Params>(de) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!(
+                    "error: {}: at {}: {} (hint: start from `rebook generate --show-params`)",
+                    path.display(),
+                    e.path(),
+                    e.inner()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    } else if let Some(name) = &a.scenario {
+        match scenarios::scenario(name) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        }
+    } else {
+        Params::default()
+    };
+    let overrides = Overrides {
+        trusts: a.trusts,
+        sites: a.sites,
+        cases: a.cases,
+        theatres: a.theatres,
+        surgeons_per_specialty: a.surgeons_per_specialty,
+        weeks: a.weeks,
+        start: a.start,
+        turnaround: a.turnaround,
+        priority_mix: a.priority_mix.clone(),
+        specialty_mix: a.specialty_mix.clone(),
+    };
+    let custom = a.scenario.is_none() && a.params.is_none();
+    if let Err(e) = generate::apply_overrides(&mut params, &overrides, custom) {
+        return fail(e);
+    }
+    if a.show_params {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&params).expect("parameters serialise")
+        );
+        return ExitCode::SUCCESS;
+    }
+    let (Some(seed), Some(out)) = (a.seed, &a.out) else {
+        eprintln!("error: give --seed and --out");
+        return ExitCode::from(2);
+    };
+    let started = std::time::Instant::now();
+    let files = match generate::generate(&params, seed) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let stale: Vec<PathBuf> = io::instance_paths(std::slice::from_ref(out))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !files.iter().any(|f| p.file_name().is_some_and(|n| *n == *f.file_name)))
+        .collect();
+    if let Err(e) = generate::write_batch(out, &files) {
+        return fail(e);
+    }
+    for f in &files {
+        let i = &f.instance;
+        println!(
+            "{}: trust {}, {} cases, {} sessions, {} surgeons, {} theatres",
+            out.join(&f.file_name).display(),
+            i.trust.id,
+            i.procedures.len(),
+            i.sessions.len(),
+            i.surgeons.len(),
+            i.theatres.len()
+        );
+    }
+    for p in &stale {
+        eprintln!(
+            "warning: {} is not part of this batch but lies in the same directory (it will be solved with it)",
+            p.display()
+        );
+    }
+    eprintln!(
+        "generated {} instance file(s), {} cases, scenario {}, seed {seed}, in {:.2} s",
+        files.len(),
+        files.iter().map(|f| f.instance.procedures.len()).sum::<usize>(),
+        params.scenario,
+        started.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
+}
+
+fn stats_cmd(paths: &[PathBuf], json: bool) -> ExitCode {
+    let files = match io::instance_paths(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut all = Vec::new();
+    let mut bad = 0;
+    for f in &files {
+        let loaded = io::load_instance(f);
+        match &loaded.instance {
+            Some(inst) => all.push(rebook::stats::compute(inst)),
+            None => {
+                bad += 1;
+                for d in loaded.errors() {
+                    eprintln!("{}: {d}", f.display());
+                }
+            }
+        }
+    }
+    if all.len() > 1 {
+        let total = rebook::stats::aggregate(&all);
+        all.push(total);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all).expect("stats serialise"));
+    } else {
+        let text: Vec<String> = all.iter().map(rebook::stats::render).collect();
+        print!("{}", text.join("\n"));
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {} file(s) invalid (see `rebook validate`)", files.len());
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn import_csv_cmd(dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    use rebook::import::csv;
+    let imported = match csv::import_dir(dir) {
+        Ok(i) => i,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("error: {}: {p}", dir.display());
+            }
+            eprintln!("{} problem(s); nothing written", problems.len());
+            return ExitCode::from(2);
+        }
+    };
+    let v = rebook::model::validate::validate(&imported.instance);
+    for d in &v.diagnostics {
+        let sev = if d.is_error() { "error" } else { "warning" };
+        eprintln!(
+            "{sev}[{}]: {}: {}: {} (hint: {})",
+            d.code.as_str(),
+            dir.display(),
+            imported.source.locate(&d.path),
+            d.message,
+            d.hint
+        );
+    }
+    if v.instance.is_none() {
+        eprintln!("the instance is invalid; nothing written");
+        return ExitCode::from(2);
+    }
+    if let Err(e) = io::write_atomic(out, &rebook::generate::instance_json(&imported.instance)) {
+        eprintln!("error: {}: cannot write: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    let i = &imported.instance;
+    println!(
+        "{}: trust {}, {} cases, {} sessions, {} surgeons, {} theatres",
+        out.display(),
+        i.trust.id,
+        i.procedures.len(),
+        i.sessions.len(),
+        i.surgeons.len(),
+        i.theatres.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn export_csv_cmd(instance: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    use rebook::import::csv;
+    let text = match std::fs::read_to_string(instance) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read the instance: {e}", instance.display());
+            return ExitCode::from(2);
+        }
+    };
+    let file = match rebook::io::instance::parse_instance_json(&text) {
+        Ok(f) => f,
+        Err((path, msg)) => {
+            eprintln!(
+                "error: {}: at {}: {msg} (hint: `rebook validate` explains every problem)",
+                instance.display(),
+                if path.is_empty() { "top level" } else { &path }
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match csv::export_dir(&file, out) {
+        Ok(()) => {
+            println!(
+                "{}: settings.json and 5 CSV files for trust {}",
+                out.display(),
+                file.trust.id
+            );
+            ExitCode::SUCCESS
+        }
+        Err(csv::ExportError::Unrepresentable(problems)) => {
+            for p in &problems {
+                eprintln!("error: {}: {p}", instance.display());
+            }
+            eprintln!(
+                "{} value(s) cannot go to CSV unchanged; nothing written",
+                problems.len()
+            );
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }

@@ -1,0 +1,383 @@
+//! `rebook stats`: a short profile of an instance or a batch, so that a user can see what they are
+//! about to solve: the case mix by specialty and priority, how long the patients have waited, the
+//! capacity offered against the minutes the cases need, and the consultants whose fixed roster is
+//! already close to a safe-hours limit.
+
+use crate::generate::roster::{self, Item};
+use crate::model::{Instance, Priority};
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The profile of one instance, or the sum over a batch.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Stats {
+    /// Trust id (or "batch of N").
+    pub trust: String,
+    pub name: Option<String>,
+    pub horizon: Option<(NaiveDate, NaiveDate)>,
+    pub trusts: usize,
+    pub theatres: usize,
+    pub sites: usize,
+    pub surgeons: usize,
+
+    pub cases: usize,
+    /// Cases by specialty, largest first (ties by name).
+    pub by_specialty: Vec<(String, usize)>,
+    /// Cases by priority P1–P4.
+    pub by_priority: [usize; 4],
+    pub pooled: usize,
+    pub cancelled_on_day: usize,
+    pub with_deadline: usize,
+    pub with_patient_unavailable: usize,
+    pub earliest_after_start: usize,
+    /// Referral-to-treatment clock past 18 (126 days) and 52 weeks at the horizon start.
+    pub past_18_weeks: usize,
+    pub past_52_weeks: usize,
+    /// P2 cases whose 4-week target (listed + 28 days) falls in the first 14 days of the
+    /// horizon, and those whose target has already passed at its start.
+    pub p2_target_within_14_days: usize,
+    pub p2_target_passed: usize,
+    pub duration_mean: f64,
+    pub duration_median: i64,
+    pub duration_p90: i64,
+
+    /// Minutes the cases need: Σ (duration + turnaround).
+    pub demand_minutes: i64,
+    pub own_lists: usize,
+    pub own_free_minutes: i64,
+    pub own_free_minutes_first_14_days: i64,
+    pub extra_lists: usize,
+    pub extra_minutes: i64,
+    pub extra_minutes_first_14_days: i64,
+    pub extra_open_cost: i64,
+
+    /// Consultants whose fixed roster (duties and own lists) has a shift within 30 min of the shift
+    /// limit, ≥ 5/6 of the 7-day limit, ≥ 11/12 of the average-week limit, or a run of days one
+    /// short of the limit.
+    pub near_shift_limit: usize,
+    pub near_7_day_limit: usize,
+    pub near_average_limit: usize,
+    pub near_consecutive_limit: usize,
+    pub longest_shift_minutes: i64,
+    pub most_minutes_in_7_days: i64,
+    /// Highest average weekly duty minutes over the horizon.
+    pub highest_average_weekly_minutes: i64,
+    pub longest_run_days: i64,
+}
+
+fn percentile(sorted: &[i64], q: f64) -> i64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[k - 1]
+}
+
+/// The fixed duty items of surgeon `s`: duties and owned sessions.
+fn fixed_items(inst: &Instance, s: usize) -> Vec<Item> {
+    let mut items: Vec<Item> = inst.surgeons[s]
+        .duties
+        .iter()
+        .map(|d| Item {
+            start: d.start,
+            end: d.end,
+            date: d.date,
+        })
+        .collect();
+    items.extend(inst.sessions.iter().filter(|k| k.owner == Some(s)).map(|k| Item {
+        start: k.start,
+        end: k.end,
+        date: k.date,
+    }));
+    items.sort_by_key(|i| (i.start, i.end, i.date));
+    items
+}
+
+/// The profile of one valid instance.
+pub fn compute(inst: &Instance) -> Stats {
+    let start = inst.horizon_start;
+    let first_14 = start + Days::new(14);
+    let ta = inst.rules.turnaround_minutes;
+    let mut st = Stats {
+        trust: inst.trust_id.clone(),
+        name: inst.trust_name.clone(),
+        horizon: Some((inst.horizon_start, inst.horizon_end)),
+        trusts: 1,
+        theatres: inst.theatres.len(),
+        surgeons: inst.surgeons.len(),
+        cases: inst.procedures.len(),
+        ..Stats::default()
+    };
+    let mut sites: Vec<&str> = inst.theatres.iter().filter_map(|t| t.site.as_deref()).collect();
+    sites.sort();
+    sites.dedup();
+    st.sites = sites.len();
+
+    let mut by_specialty: BTreeMap<String, usize> = BTreeMap::new();
+    let mut durations: Vec<i64> = Vec::with_capacity(inst.procedures.len());
+    for p in &inst.procedures {
+        *by_specialty.entry(p.specialty.clone()).or_default() += 1;
+        st.by_priority[p.priority.index()] += 1;
+        st.pooled += usize::from(p.surgeon.is_none());
+        st.cancelled_on_day += usize::from(p.cancelled_on_day);
+        st.with_deadline += usize::from(p.deadline.is_some());
+        st.with_patient_unavailable += usize::from(!p.unavailable.is_empty());
+        st.earliest_after_start += usize::from(p.earliest > start);
+        if let Some(r) = p.referral {
+            let waited = (start - r).num_days();
+            st.past_18_weeks += usize::from(waited > 126);
+            st.past_52_weeks += usize::from(waited > 364);
+        }
+        if p.priority == Priority::P2 {
+            if let Some(target) = p.listed.map(|l| l + Days::new(28)) {
+                st.p2_target_within_14_days += usize::from(target >= start && target < first_14);
+                st.p2_target_passed += usize::from(target < start);
+            }
+        }
+        durations.push(p.duration);
+        st.demand_minutes += p.duration + ta;
+    }
+    st.by_specialty = sorted_mix(by_specialty);
+    durations.sort_unstable();
+    if !durations.is_empty() {
+        st.duration_mean = durations.iter().sum::<i64>() as f64 / durations.len() as f64;
+        st.duration_median = percentile(&durations, 0.5);
+        st.duration_p90 = percentile(&durations, 0.9);
+    }
+
+    for k in &inst.sessions {
+        let early = k.date < first_14;
+        if k.owner.is_some() {
+            st.own_lists += 1;
+            st.own_free_minutes += k.free_minutes;
+            if early {
+                st.own_free_minutes_first_14_days += k.free_minutes;
+            }
+        } else {
+            st.extra_lists += 1;
+            st.extra_minutes += k.free_minutes;
+            st.extra_open_cost += k.open_cost;
+            if early {
+                st.extra_minutes_first_14_days += k.free_minutes;
+            }
+        }
+    }
+
+    let r = &inst.rules;
+    for s in 0..inst.surgeons.len() {
+        let items = fixed_items(inst, s);
+        let shift = roster::longest_shift(&items, r.min_rest_minutes);
+        let week = roster::max_window_minutes(&items);
+        let average = roster::horizon_minutes(&items, inst.horizon_start, inst.horizon_end) * 7 / inst.horizon_days();
+        let run = roster::longest_run(&items);
+        st.longest_shift_minutes = st.longest_shift_minutes.max(shift);
+        st.most_minutes_in_7_days = st.most_minutes_in_7_days.max(week);
+        st.highest_average_weekly_minutes = st.highest_average_weekly_minutes.max(average);
+        st.longest_run_days = st.longest_run_days.max(run);
+        st.near_shift_limit += usize::from(r.max_shift_minutes.is_some_and(|m| shift >= m - 30));
+        st.near_7_day_limit += usize::from(r.max_minutes_per_7_days.is_some_and(|m| week * 6 >= m * 5));
+        st.near_average_limit += usize::from(r.max_average_weekly_minutes.is_some_and(|m| average * 12 >= m * 11));
+        st.near_consecutive_limit += usize::from(r.max_consecutive_days.is_some_and(|m| run >= m - 1));
+    }
+    st
+}
+
+fn sorted_mix(map: BTreeMap<String, usize>) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = map.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// The sum of several profiles (a batch). Maxima stay maxima; the duration median and 90th
+/// percentile are the largest of the trusts'.
+pub fn aggregate(parts: &[Stats]) -> Stats {
+    let mut st = Stats {
+        trust: format!("batch of {}", parts.len()),
+        ..Stats::default()
+    };
+    let mut by_specialty: BTreeMap<String, usize> = BTreeMap::new();
+    let mut duration_sum = 0.0;
+    for p in parts {
+        st.horizon = match (st.horizon, p.horizon) {
+            (None, h) => h,
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, None) => a,
+        };
+        st.trusts += p.trusts;
+        st.theatres += p.theatres;
+        st.sites += p.sites;
+        st.surgeons += p.surgeons;
+        st.cases += p.cases;
+        for (s, n) in &p.by_specialty {
+            *by_specialty.entry(s.clone()).or_default() += n;
+        }
+        for k in 0..4 {
+            st.by_priority[k] += p.by_priority[k];
+        }
+        st.pooled += p.pooled;
+        st.cancelled_on_day += p.cancelled_on_day;
+        st.with_deadline += p.with_deadline;
+        st.with_patient_unavailable += p.with_patient_unavailable;
+        st.earliest_after_start += p.earliest_after_start;
+        st.past_18_weeks += p.past_18_weeks;
+        st.past_52_weeks += p.past_52_weeks;
+        st.p2_target_within_14_days += p.p2_target_within_14_days;
+        st.p2_target_passed += p.p2_target_passed;
+        duration_sum += p.duration_mean * p.cases as f64;
+        st.duration_median = st.duration_median.max(p.duration_median);
+        st.duration_p90 = st.duration_p90.max(p.duration_p90);
+        st.demand_minutes += p.demand_minutes;
+        st.own_lists += p.own_lists;
+        st.own_free_minutes += p.own_free_minutes;
+        st.own_free_minutes_first_14_days += p.own_free_minutes_first_14_days;
+        st.extra_lists += p.extra_lists;
+        st.extra_minutes += p.extra_minutes;
+        st.extra_minutes_first_14_days += p.extra_minutes_first_14_days;
+        st.extra_open_cost += p.extra_open_cost;
+        st.near_shift_limit += p.near_shift_limit;
+        st.near_7_day_limit += p.near_7_day_limit;
+        st.near_average_limit += p.near_average_limit;
+        st.near_consecutive_limit += p.near_consecutive_limit;
+        st.longest_shift_minutes = st.longest_shift_minutes.max(p.longest_shift_minutes);
+        st.most_minutes_in_7_days = st.most_minutes_in_7_days.max(p.most_minutes_in_7_days);
+        st.highest_average_weekly_minutes = st.highest_average_weekly_minutes.max(p.highest_average_weekly_minutes);
+        st.longest_run_days = st.longest_run_days.max(p.longest_run_days);
+    }
+    st.by_specialty = sorted_mix(by_specialty);
+    if st.cases > 0 {
+        st.duration_mean = duration_sum / st.cases as f64;
+    }
+    st
+}
+
+fn pct(n: usize, of: usize) -> String {
+    if of == 0 {
+        format!("{n}")
+    } else {
+        format!("{n} ({:.1} %)", 100.0 * n as f64 / of as f64)
+    }
+}
+
+fn thousands(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn ratio(a: i64, b: i64) -> String {
+    if b == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.2}×", a as f64 / b as f64)
+    }
+}
+
+fn hm(m: i64) -> String {
+    format!("{}h{:02}", m / 60, m % 60)
+}
+
+/// The profile as a few lines of text.
+pub fn render(st: &Stats) -> String {
+    let mut out = String::new();
+    let title = match &st.name {
+        Some(n) => format!("{}  {n}", st.trust),
+        None => st.trust.clone(),
+    };
+    out.push_str(&title);
+    out.push('\n');
+    let horizon = st
+        .horizon
+        .map(|(a, b)| format!("horizon {a} to {b} ({} days)", (b - a).num_days() + 1))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "  {horizon}; {} theatres on {} sites; {} consultants\n",
+        st.theatres, st.sites, st.surgeons
+    ));
+    let mix: Vec<String> = st
+        .by_specialty
+        .iter()
+        .map(|(s, n)| format!("{s} {}", pct(*n, st.cases)))
+        .collect();
+    out.push_str(&format!("  cases {}: {}\n", st.cases, mix.join(", ")));
+    let prio: Vec<String> = Priority::ALL
+        .iter()
+        .map(|p| format!("{p} {}", pct(st.by_priority[p.index()], st.cases)))
+        .collect();
+    out.push_str(&format!("  priority: {}\n", prio.join(", ")));
+    out.push_str(&format!(
+        "  pooled {}; cancelled on the day {}; hard deadline {}; patient unavailable dates {}; earliest after the horizon start {}\n",
+        pct(st.pooled, st.cases),
+        pct(st.cancelled_on_day, st.cases),
+        st.with_deadline,
+        st.with_patient_unavailable,
+        st.earliest_after_start
+    ));
+    out.push_str(&format!(
+        "  waiting at the start: past 18 weeks {}, past 52 weeks {}; P2 target in the first 14 days {}, already passed {}\n",
+        pct(st.past_18_weeks, st.cases),
+        pct(st.past_52_weeks, st.cases),
+        st.p2_target_within_14_days,
+        st.p2_target_passed
+    ));
+    out.push_str(&format!(
+        "  durations: mean {:.0} min, median {}, 90th percentile {}\n",
+        st.duration_mean, st.duration_median, st.duration_p90
+    ));
+    out.push_str(&format!(
+        "  capacity: {} own lists with free time ({} min), {} extra lists ({} min, open cost {})\n",
+        st.own_lists,
+        thousands(st.own_free_minutes),
+        st.extra_lists,
+        thousands(st.extra_minutes),
+        thousands(st.extra_open_cost)
+    ));
+    out.push_str(&format!(
+        "  offered vs demanded ({} min, duration + turnaround): own lists {}, with extra lists {}; first 14 days: own lists {}, with extra lists {}\n",
+        thousands(st.demand_minutes),
+        ratio(st.own_free_minutes, st.demand_minutes),
+        ratio(st.own_free_minutes + st.extra_minutes, st.demand_minutes),
+        ratio(st.own_free_minutes_first_14_days, st.demand_minutes),
+        ratio(
+            st.own_free_minutes_first_14_days + st.extra_minutes_first_14_days,
+            st.demand_minutes
+        )
+    ));
+    out.push_str(&format!(
+        "  consultants near a limit: shift {}, 7 days {}, average week {}, consecutive days {} (longest shift {}, most in 7 days {}, highest average week {}, longest run {} days)\n",
+        st.near_shift_limit,
+        st.near_7_day_limit,
+        st.near_average_limit,
+        st.near_consecutive_limit,
+        hm(st.longest_shift_minutes),
+        hm(st.most_minutes_in_7_days),
+        hm(st.highest_average_weekly_minutes),
+        st.longest_run_days
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_helpers() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(-1000), "-1,000");
+        assert_eq!(pct(1, 4), "1 (25.0 %)");
+        assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9);
+        assert_eq!(hm(781), "13h01");
+    }
+}
