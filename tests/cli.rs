@@ -10,8 +10,8 @@ fn rebook() -> Command {
 }
 
 #[test]
-fn validate_accepts_the_sample_and_rejects_the_corpus() {
-    rebook().args(["validate", "instances/sample"]).assert().success();
+fn validate_accepts_the_kent_batch_and_rejects_the_corpus() {
+    rebook().args(["validate", "instances/kent-2016-04"]).assert().success();
     rebook()
         .args(["validate", "tests/warnings"])
         .assert()
@@ -35,7 +35,7 @@ fn solve_writes_both_files_per_trust_and_a_table() {
     let out = tempfile::tempdir().unwrap();
     for strategy in ["fifo", "priority"] {
         rebook()
-            .args(["solve", "instances/sample", "--strategy", strategy, "--out"])
+            .args(["solve", "instances/kent-2016-04", "--strategy", strategy, "--out"])
             .arg(out.path())
             .assert()
             .success()
@@ -108,7 +108,7 @@ fn check_exits_2_on_unreadable_input() {
 fn solve_on_a_bad_file_writes_nothing_for_it_and_exits_2() {
     let out = tempfile::tempdir().unwrap();
     let batch = tempfile::tempdir().unwrap();
-    std::fs::copy("instances/sample/medway-RPA.json", batch.path().join("a.json")).unwrap();
+    std::fs::copy("instances/kent-2016-04/medway-RPA.json", batch.path().join("a.json")).unwrap();
     std::fs::copy(
         "tests/invalid/E101-duplicate-procedure-id.json",
         batch.path().join("b.json"),
@@ -135,7 +135,7 @@ fn unknown_strategy_is_a_usage_error() {
     rebook()
         .args([
             "solve",
-            "instances/sample",
+            "instances/kent-2016-04",
             "--strategy",
             "magic",
             "--out",
