@@ -153,7 +153,23 @@ pub fn score_cmd(instance: &Path, solution: &Path) -> i32 {
 }
 
 /// Solves every instance and prints the table; writes it as CSV to `out` when given.
-pub fn bench(dir: &Path, solutions: Option<&Path>, opts: &SolveOptions, out: Option<&Path>, jobs: usize) -> i32 {
+/// `reference`: a file with reference values (the benchmark README's table), used for instances
+/// without a reference solution.
+pub fn bench(
+    dir: &Path,
+    solutions: Option<&Path>,
+    reference: Option<&Path>,
+    opts: &SolveOptions,
+    out: Option<&Path>,
+    jobs: usize,
+) -> i32 {
+    let reference = match reference.map(read).transpose() {
+        Ok(text) => text.map(|t| super::bench::reference_values(&t)).unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let files = match super::bench::instance_files(dir) {
         Ok(f) => f,
         Err(e) => {
@@ -166,7 +182,15 @@ pub fn bench(dir: &Path, solutions: Option<&Path>, opts: &SolveOptions, out: Opt
         return 2;
     };
     let run = |f: &PathBuf| {
-        let row = bench_one(f, solutions, mip.as_ref(), opts);
+        let mut row = bench_one(f, solutions, mip.as_ref(), opts);
+        if row.best_known.is_none() {
+            row.best_known = reference.get(&row.instance).copied();
+            row.ratio = match (row.cost, row.best_known) {
+                (Some(c), Some(b)) if b > 0 => Some(c as f64 / b as f64),
+                (Some(_), Some(_)) => Some(1.0),
+                _ => None,
+            };
+        }
         eprintln!("{}", line(&row));
         row
     };
