@@ -163,3 +163,56 @@ fn small_instances_reach_their_optimum() {
         assert_eq!(row.status, "optimal", "{name}");
     }
 }
+
+/// The whole chain through the command line: import, solve, export, score.
+#[test]
+fn cli_import_solve_export_score() {
+    use assert_cmd::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let rebook = || Command::cargo_bin("rebook").unwrap();
+    rebook()
+        .args(["import", "ihtc", "tests/ihtc/tiny.json", "--out"])
+        .arg(dir.path().join("in"))
+        .assert()
+        .success();
+    let instance = dir.path().join("in/tiny.json");
+    rebook().arg("validate").arg(&instance).assert().success();
+    rebook()
+        .arg("solve")
+        .arg(&instance)
+        .args(["--strategy", "mip", "--gap", "0", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let solution = dir.path().join("tiny-solution.json");
+    rebook()
+        .args(["export", "ihtc"])
+        .arg(&instance)
+        .arg(dir.path().join("out/tiny.schedule.json"))
+        .arg("--out")
+        .arg(&solution)
+        .assert()
+        .success();
+    rebook()
+        .args(["score", "ihtc", "tests/ihtc/tiny.json"])
+        .arg(&solution)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("surgical cost 26"));
+    rebook()
+        .args([
+            "score",
+            "ihtc",
+            "tests/ihtc/tiny.json",
+            "tests/ihtc/tiny-solution-broken.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("violation"));
+    rebook()
+        .args(["import", "ihtc", "tests/ihtc/tiny-solution-a.json", "--out"])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at patients[0]: missing field `mandatory`"));
+}
