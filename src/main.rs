@@ -483,16 +483,21 @@ fn generate_cmd(a: &GenerateArgs) -> ExitCode {
     if let Err(e) = generate::write_batch(out, &files) {
         return fail(e);
     }
+    let mut stdout = std::io::stdout().lock();
     for f in &files {
         let i = &f.instance;
-        println!(
-            "{}: trust {}, {} cases, {} sessions, {} surgeons, {} theatres",
-            out.join(&f.file_name).display(),
-            i.trust.id,
-            i.procedures.len(),
-            i.sessions.len(),
-            i.surgeons.len(),
-            i.theatres.len()
+        // The batch is written already: a closed pipe on this listing is not an error.
+        let _ = std::io::Write::write_fmt(
+            &mut stdout,
+            format_args!(
+                "{}: trust {}, {} cases, {} sessions, {} surgeons, {} theatres\n",
+                out.join(&f.file_name).display(),
+                i.trust.id,
+                i.procedures.len(),
+                i.sessions.len(),
+                i.surgeons.len(),
+                i.theatres.len()
+            ),
         );
     }
     for p in &stale {
@@ -537,12 +542,13 @@ fn stats_cmd(paths: &[PathBuf], json: bool) -> ExitCode {
         let total = rebook::stats::aggregate(&all);
         all.push(total);
     }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&all).expect("stats serialise"));
+    let text = if json {
+        serde_json::to_string_pretty(&all).expect("stats serialise") + "\n"
     } else {
-        let text: Vec<String> = all.iter().map(rebook::stats::render).collect();
-        print!("{}", text.join("\n"));
-    }
+        all.iter().map(rebook::stats::render).collect::<Vec<_>>().join("\n")
+    };
+    // A closed pipe (`rebook stats ... | head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if bad > 0 {
         eprintln!("{bad} of {} file(s) invalid (see `rebook validate`)", files.len());
         ExitCode::from(2)

@@ -300,9 +300,15 @@ pub fn render(st: &Stats) -> String {
         .horizon
         .map(|(a, b)| format!("horizon {a} to {b} ({} days)", (b - a).num_days() + 1))
         .unwrap_or_default();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     out.push_str(&format!(
-        "  {horizon}; {} theatres on {} sites; {} consultants\n",
-        st.theatres, st.sites, st.surgeons
+        "  {horizon}; {} theatre{} on {} site{}; {} consultant{}\n",
+        st.theatres,
+        plural(st.theatres),
+        st.sites,
+        plural(st.sites),
+        st.surgeons,
+        plural(st.surgeons)
     ));
     let mix: Vec<String> = st
         .by_specialty
