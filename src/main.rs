@@ -72,10 +72,21 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
-    /// Write an instance in a format for people (a folder of CSV files).
+    /// Write an instance in a format for people (a folder of CSV files), or a schedule as an
+    /// IHTC solution.
     Export {
         #[command(subcommand)]
         format: ExportFormat,
+    },
+    /// Score a solution of a benchmark format.
+    Score {
+        #[command(subcommand)]
+        format: ScoreFormat,
+    },
+    /// Benchmark the MIP on a public benchmark suite.
+    Bench {
+        #[command(subcommand)]
+        suite: BenchSuite,
     },
 }
 
@@ -90,6 +101,15 @@ enum ImportFormat {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// IHTC-2024 instances (a file or a folder of them), projected onto rebook-instance/1 as
+    /// SPEC.md section 7 defines; one instance file per input, written into --out.
+    Ihtc {
+        /// An IHTC instance file or a folder of them.
+        path: PathBuf,
+        /// The folder to write the instances into (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -101,6 +121,57 @@ enum ExportFormat {
         /// The folder to write (created if missing).
         #[arg(long, short)]
         out: PathBuf,
+    },
+    /// A schedule of an imported IHTC instance as an IHTC solution (admission day and operating
+    /// theater of each patient; rooms and nurses are not part of rebook's problem).
+    Ihtc {
+        /// The imported instance (rebook-instance/1).
+        instance: PathBuf,
+        /// Its schedule (rebook-schedule/1).
+        schedule: PathBuf,
+        /// The IHTC solution file to write.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScoreFormat {
+    /// The surgical cost of an IHTC-2024 solution (delay, unscheduled optional, open theaters,
+    /// surgeon transfers), checked against the surgical rules; exit 1 when it breaks one.
+    Ihtc {
+        /// The IHTC instance file.
+        instance: PathBuf,
+        /// The IHTC solution file.
+        solution: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchSuite {
+    /// Solve IHTC-2024 instances with the MIP and compare with the best-known surgical costs.
+    Ihtc {
+        /// An IHTC instance file or a folder of them.
+        path: PathBuf,
+        /// Folder of reference solutions (`sol_<name>.json`), scored for the best-known column.
+        #[arg(long)]
+        solutions: Option<PathBuf>,
+        /// A file listing reference values (the benchmark README), for instances without a
+        /// reference solution (e.g. the optima of small01-09).
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Time limit per instance, seconds.
+        #[arg(long, default_value_t = 60.0, value_parser = non_negative_seconds)]
+        time_limit: f64,
+        /// Relative gap at which to stop.
+        #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+        gap: f64,
+        /// Instances solved side by side (1 = one thread, the benchmark's condition).
+        #[arg(long, short, default_value_t = 1)]
+        jobs: usize,
+        /// Also write the table as CSV here.
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
 }
 
@@ -185,7 +256,51 @@ fn main() -> ExitCode {
         Command::Export {
             format: ExportFormat::Csv { instance, out },
         } => export_csv_cmd(&instance, &out),
+        Command::Import {
+            format: ImportFormat::Ihtc { path, out },
+        } => exit(rebook::ihtc::cli::import(&path, &out)),
+        Command::Export {
+            format:
+                ExportFormat::Ihtc {
+                    instance,
+                    schedule,
+                    out,
+                },
+        } => exit(rebook::ihtc::cli::export(&instance, &schedule, &out)),
+        Command::Score {
+            format: ScoreFormat::Ihtc { instance, solution },
+        } => exit(rebook::ihtc::cli::score_cmd(&instance, &solution)),
+        Command::Bench {
+            suite:
+                BenchSuite::Ihtc {
+                    path,
+                    solutions,
+                    reference,
+                    time_limit,
+                    gap,
+                    jobs,
+                    csv,
+                },
+        } => {
+            let opts = SolveOptions {
+                time_limit,
+                gap,
+                ..SolveOptions::default()
+            };
+            exit(rebook::ihtc::cli::bench(
+                &path,
+                solutions.as_deref(),
+                reference.as_deref(),
+                &opts,
+                csv.as_deref(),
+                jobs,
+            ))
+        }
     }
+}
+
+fn exit(code: i32) -> ExitCode {
+    ExitCode::from(code.clamp(0, 255) as u8)
 }
 
 fn non_negative_seconds(s: &str) -> Result<f64, String> {
@@ -216,12 +331,12 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
         let errors = loaded.errors().count();
         let warnings = loaded.diagnostics.len() - errors;
         for d in &loaded.diagnostics {
-            println!("{}: {d}", f.display());
+            rebook::outln!("{}: {d}", f.display());
         }
         if errors > 0 {
             bad += 1;
         } else {
-            println!(
+            rebook::outln!(
                 "{}: ok ({} warning{})",
                 f.display(),
                 warnings,
@@ -265,13 +380,13 @@ fn check_cmd(instance: &std::path::Path, schedule: &std::path::Path) -> ExitCode
     };
     let report = check::check(&inst, &file);
     for w in &report.warnings {
-        println!("warning: {}: {}", w.rule, w.message);
+        rebook::outln!("warning: {}: {}", w.rule, w.message);
     }
     for v in &report.violations {
-        println!("violation: {}: {}", v.rule, v.message);
+        rebook::outln!("violation: {}: {}", v.rule, v.message);
     }
     if report.is_ok() {
-        println!(
+        rebook::outln!(
             "ok: {} assignments, {} unscheduled, objective {} (recomputed {})",
             file.assignments.len(),
             file.unscheduled.len(),
@@ -280,7 +395,7 @@ fn check_cmd(instance: &std::path::Path, schedule: &std::path::Path) -> ExitCode
         );
         ExitCode::SUCCESS
     } else {
-        println!(
+        rebook::outln!(
             "FAILED: {} violation(s); reported objective {}, recomputed {}",
             report.violations.len(),
             report.reported_objective,
@@ -321,9 +436,17 @@ fn solve(
     let mut invalid = 0;
     let mut failed = 0;
     let mut seen_stems = std::collections::BTreeMap::new();
-    println!(
+    rebook::outln!(
         "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8}",
-        "trust", "cases", "sched", "unsch", "wait", "p90", "breaches", "objective", "seconds"
+        "trust",
+        "cases",
+        "sched",
+        "unsch",
+        "wait",
+        "p90",
+        "breaches",
+        "objective",
+        "seconds"
     );
     for r in &results {
         match &r.outcome {
@@ -378,7 +501,7 @@ fn solve(
                     .iter()
                     .map(|k| b[k].as_u64().unwrap_or(0))
                     .sum::<u64>();
-                println!(
+                rebook::outln!(
                     "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8.2}",
                     schedule.trust,
                     m["cases"].to_string(),
@@ -460,7 +583,7 @@ fn generate_cmd(a: &GenerateArgs) -> ExitCode {
         return fail(e);
     }
     if a.show_params {
-        println!(
+        rebook::outln!(
             "{}",
             serde_json::to_string_pretty(&params).expect("parameters serialise")
         );
@@ -590,7 +713,7 @@ fn import_csv_cmd(dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
         return ExitCode::from(1);
     }
     let i = &imported.instance;
-    println!(
+    rebook::outln!(
         "{}: trust {}, {} cases, {} sessions, {} surgeons, {} theatres",
         out.display(),
         i.trust.id,
@@ -624,7 +747,7 @@ fn export_csv_cmd(instance: &std::path::Path, out: &std::path::Path) -> ExitCode
     };
     match csv::export_dir(&file, out) {
         Ok(()) => {
-            println!(
+            rebook::outln!(
                 "{}: settings.json and 5 CSV files for trust {}",
                 out.display(),
                 file.trust.id

@@ -165,3 +165,24 @@ fn trust_ids_cannot_escape_the_output_directory() {
     assert_eq!(written.len(), 2);
     assert!(!root.path().join("etc").exists() && !root.path().join("a/etc").exists());
 }
+
+/// `rebook validate … | head -1`: a closed pipe ends the command quietly, without a panic.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rebook"))
+        .args([
+            "validate",
+            "instances/kent-2016-04",
+            "tests/warnings",
+            "tests/fixtures/pooled/instance.json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

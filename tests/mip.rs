@@ -225,7 +225,9 @@ fn decomposition_is_exact_on_tiny_instances() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("i.json");
         std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-        let Some(inst) = rebook::io::load_instance(&path).instance else { continue };
+        let Some(inst) = rebook::io::load_instance(&path).instance else {
+            continue;
+        };
         let Some(best) = brute_force(&inst) else { continue };
         let sol = rebook::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
@@ -234,7 +236,10 @@ fn decomposition_is_exact_on_tiny_instances() {
         assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
         assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
         let bound = sol.solver.bound.unwrap();
-        assert!(bound <= best as f64, "seed {seed}: bound {bound} above the optimum {best}");
+        assert!(
+            bound <= best as f64,
+            "seed {seed}: bound {bound} above the optimum {best}"
+        );
         compared += 1;
     }
     assert!(compared >= 80, "{compared}");

@@ -58,7 +58,7 @@ pub fn import(path: &Path, out: &Path) -> i32 {
             bad += 1;
             continue;
         }
-        println!(
+        crate::outln!(
             "{} -> {} ({} cases, {} sessions)",
             f.display(),
             target.display(),
@@ -107,7 +107,7 @@ pub fn export(instance: &Path, schedule: &Path, out: &Path) -> i32 {
         eprintln!("error: {}: cannot write: {e}", out.display());
         return 2;
     }
-    println!("{} patients -> {}", sol.patients.len(), out.display());
+    crate::outln!("{} patients -> {}", sol.patients.len(), out.display());
     0
 }
 
@@ -131,9 +131,9 @@ pub fn score_cmd(instance: &Path, solution: &Path) -> i32 {
     };
     let s = score(&inst, &sol);
     for v in &s.violations {
-        println!("violation: {v}");
+        crate::outln!("violation: {v}");
     }
-    println!(
+    crate::outln!(
         "surgical cost {} = delay {} ({} days) + unscheduled optional {} ({}) + open theaters {} ({}) + surgeon transfers {} ({})",
         s.total,
         s.delay,
@@ -201,14 +201,14 @@ pub fn bench(
         }),
         Err(_) => files.iter().map(run).collect(),
     };
-    println!("{}", header());
+    crate::outln!("{}", header());
     for r in &rows {
-        println!("{}", line(r));
+        crate::outln!("{}", line(r));
     }
     let ratios: Vec<f64> = rows.iter().filter_map(|r| r.ratio).collect();
     let gaps: Vec<f64> = rows.iter().filter_map(|r| r.gap).collect();
     let at_or_below = ratios.iter().filter(|&&r| r <= 1.0 + 1e-12).count();
-    println!(
+    crate::outln!(
         "{} instances; geometric-mean ratio to best-known {}; at or below best-known {at_or_below}/{}; median gap {}",
         rows.len(),
         geometric_mean(ratios.iter().copied()).map_or("-".into(), |g| format!("{g:.4}")),
@@ -220,7 +220,7 @@ pub fn bench(
             .map_err(|e| e.to_string())
             .and_then(|b| write_atomic(out, &b).map_err(|e| e.to_string()))
         {
-            Ok(()) => println!("table written to {}", out.display()),
+            Ok(()) => crate::outln!("table written to {}", out.display()),
             Err(e) => {
                 eprintln!("error: {}: {e}", out.display());
                 return 2;

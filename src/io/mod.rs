@@ -204,3 +204,23 @@ mod tests {
         assert_eq!(safe_stem("RVV"), "RVV");
     }
 }
+
+/// Writes a line to standard output; when stdout is a closed pipe (`rebook … | head`), ends the
+/// process quietly instead of panicking, as command-line tools do.
+pub fn stdout_line(args: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|_| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// `println!` through [`stdout_line`].
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::io::stdout_line(format_args!($($arg)*))
+    };
+}
