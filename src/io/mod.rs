@@ -188,23 +188,6 @@ pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Re
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stems_never_escape() {
-        for id in ["../../etc/passwd", "/abs", "..", ".", "", "a/b\\c", "RVV"] {
-            let s = safe_stem(id);
-            assert!(
-                !s.contains('/') && !s.contains('\\') && !s.starts_with('.') && !s.is_empty(),
-                "{id} -> {s}"
-            );
-        }
-        assert_eq!(safe_stem("RVV"), "RVV");
-    }
-}
-
 /// Writes a line to standard output; when stdout is a closed pipe (`rebook … | head`), ends the
 /// process quietly instead of panicking, as command-line tools do.
 pub fn stdout_line(args: std::fmt::Arguments) {
@@ -223,4 +206,21 @@ macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::io::stdout_line(format_args!($($arg)*))
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_never_escape() {
+        for id in ["../../etc/passwd", "/abs", "..", ".", "", "a/b\\c", "RVV"] {
+            let s = safe_stem(id);
+            assert!(
+                !s.contains('/') && !s.contains('\\') && !s.starts_with('.') && !s.is_empty(),
+                "{id} -> {s}"
+            );
+        }
+        assert_eq!(safe_stem("RVV"), "RVV");
+    }
 }
