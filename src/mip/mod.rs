@@ -1042,24 +1042,69 @@ pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: 
 
     let deadline = t0 + std::time::Duration::from_secs_f64(opts.time_limit.max(0.0));
     let warm_placements = warm.as_ref().map(|(_, w)| w.placements.as_slice());
-    let (best, bound, size, last_status) = if cands.triples.len() <= full_model_limit {
+    let mandatory_infeasible = || {
+        let mandatory: Vec<String> = inst
+            .procedures
+            .iter()
+            .filter(|p| p.deadline.is_some())
+            .map(|p| p.id.clone())
+            .collect();
+        SolveError::DeadlineInfeasible {
+            strategy: "mip".into(),
+            cases: mandatory,
+            proven: true,
+        }
+    };
+    let triples = cands.triples.len();
+    let (best, bound, size, last_status) = if triples <= decompose::HYBRID_FROM && triples <= full_model_limit {
         let o = optimise(inst, &cands, warm_placements, opts, deadline, &mut notes)?;
         if o.infeasible {
-            let mandatory: Vec<String> = inst
-                .procedures
-                .iter()
-                .filter(|p| p.deadline.is_some())
-                .map(|p| p.id.clone())
-                .collect();
-            return Err(SolveError::DeadlineInfeasible {
-                strategy: "mip".into(),
-                cases: mandatory,
-                proven: true,
-            });
+            return Err(mandatory_infeasible());
         }
         (o.best, o.bound, o.size, o.status)
     } else {
-        decompose::solve(inst, &cands, warm_placements, opts, deadline, &mut notes)?
+        // Larger models: first a day-level relaxation (bound) and a day-restricted plan (a far
+        // better start than the heuristics), then the full model from that plan, or, above
+        // `full_model_limit`, neighbourhood search.
+        let share = if triples <= full_model_limit { 0.25 } else { 0.4 };
+        let phase = t0 + std::time::Duration::from_secs_f64(opts.time_limit.max(0.0) * share);
+        let (start, relax_bound) = decompose::day_plan(inst, &cands, warm_placements, opts, phase, &mut notes)?;
+        let start_pl = start.as_ref().map(|(pl, _)| pl.as_slice());
+        if triples <= full_model_limit {
+            notes.push(format!(
+                "{triples} eligible triples: full model from the day-restricted plan"
+            ));
+            let o = optimise(inst, &cands, start_pl.or(warm_placements), opts, deadline, &mut notes)?;
+            if o.infeasible {
+                return Err(mandatory_infeasible());
+            }
+            let best = match (o.best, start) {
+                (Some(a), Some(b)) => Some(if a.1 <= b.1 { a } else { b }),
+                (a, b) => a.or(b),
+            };
+            let bound = match (o.bound, relax_bound) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (best, bound, o.size, o.status)
+        } else {
+            notes.push(format!(
+                "{triples} eligible triples: neighbourhood search from the day-restricted plan"
+            ));
+            match start {
+                None => (None, relax_bound, (0, 0), HighsModelStatus::ReachedTimeLimit),
+                Some((pl, obj)) => {
+                    let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
+                    let (pl, obj, size) = decompose::lns(inst, &cands, pl, obj, bound_int, opts, deadline, &mut notes)?;
+                    let status = if decompose::left(deadline) <= 0.5 {
+                        HighsModelStatus::ReachedTimeLimit
+                    } else {
+                        HighsModelStatus::Optimal
+                    };
+                    (Some((pl, obj)), relax_bound, size, status)
+                }
+            }
+        }
     };
 
     // Never worse than the warm start.
