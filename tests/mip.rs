@@ -363,3 +363,21 @@ fn competing_deadlines_are_reported_as_infeasible() {
         .solve(&inst, &SolveOptions::default())
         .is_err());
 }
+
+/// Unscheduled reasons from the model's view (SPEC.md 5), on the fixtures built for them.
+#[test]
+fn mip_reasons_follow_the_spec() {
+    let fixture = |name: &str| common::load(&common::root().join("tests/fixtures").join(name).join("instance.json"));
+    let reason = |file: &rebook::io::schedule::ScheduleFile, p: &str| {
+        file.unscheduled
+            .iter()
+            .find(|u| u.procedure == p)
+            .map(|u| u.reason.clone())
+    };
+    // 50 + 15 min never fits the only 60-minute block.
+    let (file, _) = common::solve_and_check(&fixture("turnaround"), "mip");
+    assert_eq!(reason(&file, "C1").as_deref(), Some("no_eligible_session"));
+    // Only the operating cap stops C1 (the list has room).
+    let (file, _) = common::solve_and_check(&fixture("operating-cap"), "mip");
+    assert_eq!(reason(&file, "C1").as_deref(), Some("surgeon_limits"));
+}
