@@ -33,6 +33,8 @@ pub struct BenchRow {
     pub variables: Option<usize>,
     pub constraints: Option<usize>,
     pub error: Option<String>,
+    /// The solver's notes (phases, rounds, time limits).
+    pub notes: Vec<String>,
 }
 
 /// The instance files of a directory (or one file), sorted by name.
@@ -87,6 +89,7 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
         variables: None,
         constraints: None,
         error: None,
+        notes: Vec::new(),
     };
     let fail = |mut row: BenchRow, e: String| {
         row.error = Some(e);
@@ -150,6 +153,7 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
     row.gap = sol.solver.gap;
     row.variables = sol.solver.variables;
     row.constraints = sol.solver.constraints;
+    row.notes = sol.solver.notes.clone();
     row.status = serde_json::to_value(sol.solver.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

@@ -57,23 +57,25 @@ pub(crate) fn left(deadline: Instant) -> f64 {
     deadline.saturating_duration_since(Instant::now()).as_secs_f64()
 }
 
-/// A deadline `fraction` of the remaining time from now.
-fn share(deadline: Instant, fraction: f64) -> Instant {
-    Instant::now() + Duration::from_secs_f64(left(deadline) * fraction)
-}
-
-/// Steps 1 and 2: the relaxation's bound, and the better of the warm start and the
-/// day-restricted exact model's plan. Uses the time up to `deadline`.
+/// Steps 1 and 2: the relaxation's bound (solved until `relaxation_deadline`), and the better of
+/// the warm start and the day-restricted exact model's plan (until `deadline`, or a 0.5 % gap).
 pub(crate) fn day_plan(
     inst: &Instance,
     full: &Candidates,
     warm: Option<&[Placement]>,
     opts: &SolveOptions,
+    relaxation_deadline: Instant,
     deadline: Instant,
     notes: &mut Vec<String>,
 ) -> Result<(Option<Plan>, Option<f64>), SolveError> {
     let date_of = |t: &Triple| inst.sessions[t.k].date;
-    let (days, bound) = relaxation(inst, full, opts, share(deadline, 0.5), notes)?;
+    // The relaxation and the restricted model only seed the search: they stop at a small gap
+    // (their dual bounds stay valid) so that the time goes where it pays.
+    let seed_opts = SolveOptions {
+        gap: opts.gap.max(0.005),
+        ..opts.clone()
+    };
+    let (days, bound) = relaxation(inst, full, &seed_opts, relaxation_deadline.min(deadline), notes)?;
     let mut incumbent: Option<(Vec<Placement>, i64)> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
     if let Some(days) = &days {
         let sub = full.subset(
@@ -82,7 +84,7 @@ pub(crate) fn day_plan(
             vec![false; inst.procedures.len()],
         );
         let mut local = Vec::new();
-        let o = optimise(inst, &sub, None, opts, deadline, &mut local)?;
+        let o = optimise(inst, &sub, None, &seed_opts, deadline, &mut local)?;
         match o.best {
             Some((pl, obj)) => {
                 notes.push(format!("day-restricted model: objective {obj}"));
