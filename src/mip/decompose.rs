@@ -211,6 +211,7 @@ fn relaxation(
         lists.entry((t.p, inst.sessions[t.k].date)).or_default().insert(t.k);
     }
     let pairs: Vec<(usize, NaiveDate)> = lists.keys().copied().collect();
+    let booked = super::booked_minutes(inst);
     let make = || {
         let mut vars = ProblemVariables::new();
         let mut list: Vec<Variable> = Vec::new();
@@ -310,12 +311,7 @@ fn relaxation(
         }
         for ((s, d), is) in caps {
             let Some(cap) = inst.operating_cap(s, d) else { continue };
-            let booked: i64 = inst
-                .sessions
-                .iter()
-                .filter(|x| x.owner == Some(s) && x.date == d)
-                .map(|x| x.booked_minutes())
-                .sum();
+            let booked = booked.get(&(s, d)).copied().unwrap_or(0);
             let mut e = Expression::with_capacity(is.len());
             for &i in &is {
                 term(&mut e, inst.procedures[pairs[i].0].duration as f64, w[i]);

@@ -126,7 +126,7 @@ fn hours_rules_active(inst: &Instance) -> bool {
         || r.max_consecutive_days.is_some()
 }
 
-fn booked_minutes(inst: &Instance) -> BTreeMap<(usize, NaiveDate), i64> {
+pub(crate) fn booked_minutes(inst: &Instance) -> BTreeMap<(usize, NaiveDate), i64> {
     let mut booked = BTreeMap::new();
     for sess in &inst.sessions {
         if let Some(o) = sess.owner {
@@ -321,12 +321,10 @@ fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
     }
     let columns = cols.list.len();
     let row_count = rows.len();
-    let list = cols.list;
     let mut problem = cols.vars.minimise(objective).using(highs);
     for r in rows {
         problem.add_constraint(r);
     }
-    let _ = list;
     Built {
         problem,
         columns,
@@ -644,7 +642,7 @@ fn switch_rows(
 
 /// A complete column vector for a feasible plan (the warm start). `None` if a placement is not
 /// among the triples (cannot happen for a feasible plan; kept defensive).
-fn warm_vector(inst: &Instance, c: &Candidates, b: &Built, placements: &[Placement]) -> Option<Vec<f64>> {
+fn warm_vector(c: &Candidates, b: &Built, placements: &[Placement]) -> Option<Vec<f64>> {
     let mut col = vec![0.0; b.columns];
     let index: BTreeMap<Triple, usize> = c.triples.iter().enumerate().map(|(i, &t)| (t, i)).collect();
     let mut used = BTreeSet::new();
@@ -691,7 +689,6 @@ fn warm_vector(inst: &Instance, c: &Candidates, b: &Built, placements: &[Placeme
         let on = vs.iter().filter(|&&i| col[b.v[i].0] > 0.5).count() as f64;
         col[*w] = (on - 1.0).max(0.0);
     }
-    let _ = inst;
     Some(col)
 }
 
@@ -843,7 +840,7 @@ pub(crate) fn optimise(
         rounds += 1;
         let built = build(inst, cands, &cuts);
         out.size = (built.columns, built.rows);
-        let warm_cols = warm.and_then(|pl| warm_vector(inst, cands, &built, pl));
+        let warm_cols = warm.and_then(|pl| warm_vector(cands, &built, pl));
         let x = built.x.clone();
         let rebuild = || {
             let b = build(inst, cands, &cuts);
