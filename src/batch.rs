@@ -1,15 +1,24 @@
 //! Solving a batch of trusts side by side (rayon), each trust's failure kept to itself.
+//!
+//! A batch is a list of [`Task`]s (an instance file and a strategy). [`run`] gives them to `jobs`
+//! worker threads of a rayon pool, most expensive first (longest-processing-time order: file size
+//! times the strategy's [`Strategy::cost_hint`], which keeps the biggest MIP from starting last), and returns the results in the order of the
+//! tasks, whatever order they finished in. Every task is isolated: an unreadable or invalid file, a
+//! solver error, a plan that fails the checker, even a panic inside a strategy, becomes that task's
+//! [`Outcome`] and the others go on.
 
 use crate::check;
 use crate::io::{self, schedule::ScheduleFile};
-use crate::metrics;
+use crate::metrics::{self, Metrics};
 use crate::model::validate::Diagnostic;
 use crate::model::Instance;
-use crate::schedule;
-use crate::strategy::{self, SolveOptions};
-use rayon::prelude::*;
+use crate::schedule::{self, Solution};
+use crate::strategy::{SolveOptions, Strategy};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// What became of one trust.
 pub enum Outcome {
@@ -17,6 +26,8 @@ pub enum Outcome {
     Solved {
         instance: Box<Instance>,
         schedule: Box<ScheduleFile>,
+        solution: Box<Solution>,
+        metrics: Box<Metrics>,
         warnings: Vec<Diagnostic>,
     },
     /// The input is invalid (exit code 2).
@@ -27,33 +38,71 @@ pub enum Outcome {
 
 pub struct TrustResult {
     pub path: PathBuf,
+    /// The strategy's name.
+    pub strategy: String,
     pub outcome: Outcome,
+    /// Wall-clock seconds: reading, validating, solving and checking.
+    pub seconds: f64,
+}
+
+impl TrustResult {
+    /// The trust's id when the file could be read, else the file name.
+    pub fn label(&self) -> String {
+        match &self.outcome {
+            Outcome::Solved { schedule, .. } => schedule.trust.clone(),
+            Outcome::Failed { trust: Some(t), .. } => t.clone(),
+            _ => self
+                .path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// One unit of work: solve `path` with `strategy`.
+#[derive(Clone, Copy)]
+pub struct Task<'a> {
+    pub path: &'a Path,
+    pub strategy: &'a dyn Strategy,
+}
+
+/// What [`run`] tells its observer, from the worker threads.
+pub enum Event<'a> {
+    Started { index: usize, task: Task<'a> },
+    Finished { index: usize, result: &'a TrustResult },
+}
+
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// Reads, validates, solves and checks one instance file. Never panics.
-pub fn solve_file(path: &std::path::Path, strategy: &str, opts: &SolveOptions) -> TrustResult {
-    let run = || -> Outcome {
+pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> TrustResult {
+    let started = Instant::now();
+    let name = strategy.name();
+    let mut trust_seen: Option<String> = None;
+    let run = |trust_seen: &mut Option<String>| -> Outcome {
         let loaded = io::load_instance(path);
         let Some(inst) = loaded.instance else {
             return Outcome::Invalid {
                 diagnostics: loaded.diagnostics,
             };
         };
+        *trust_seen = Some(inst.trust_id.clone());
         let warnings = loaded.diagnostics;
-        let Some(strat) = strategy::by_name(strategy) else {
-            return Outcome::Failed {
-                trust: Some(inst.trust_id.clone()),
-                message: format!("unknown strategy '{strategy}'"),
-            };
-        };
-        match strat.solve(&inst, opts) {
+        match strategy.solve(&inst, opts) {
             Err(e) => Outcome::Failed {
                 trust: Some(inst.trust_id.clone()),
                 message: e.to_string(),
             },
             Ok(sol) => {
                 let m = metrics::compute(&inst, &sol);
-                let file = schedule::to_file(&inst, strat.name(), &sol, serde_json::to_value(&m).unwrap_or_default());
+                let file = schedule::to_file(&inst, name, &sol, serde_json::to_value(&m).unwrap_or_default());
                 let report = check::check(&inst, &file);
                 if !report.is_ok() {
                     let first: Vec<String> = report
@@ -65,7 +114,7 @@ pub fn solve_file(path: &std::path::Path, strategy: &str, opts: &SolveOptions) -
                     return Outcome::Failed {
                         trust: Some(inst.trust_id.clone()),
                         message: format!(
-                            "internal error: the {strategy} plan failed the independent checker ({} violations): {}",
+                            "internal error: the {name} plan failed the independent checker ({} violations): {}",
                             report.violations.len(),
                             first.join("; ")
                         ),
@@ -74,36 +123,93 @@ pub fn solve_file(path: &std::path::Path, strategy: &str, opts: &SolveOptions) -
                 Outcome::Solved {
                     instance: Box::new(inst),
                     schedule: Box::new(file),
+                    solution: Box::new(sol),
+                    metrics: Box::new(m),
                     warnings,
                 }
             }
         }
     };
-    let outcome = match catch_unwind(AssertUnwindSafe(run)) {
+    let outcome = match catch_unwind(AssertUnwindSafe(|| run(&mut trust_seen))) {
         Ok(o) => o,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            Outcome::Failed {
-                trust: None,
-                message: format!("internal error (panic): {msg}"),
-            }
-        }
+        Err(panic) => Outcome::Failed {
+            trust: trust_seen,
+            message: format!(
+                "internal error (panic in {name}): {} — please report it with this instance",
+                panic_message(panic)
+            ),
+        },
     };
     TrustResult {
         path: path.to_path_buf(),
+        strategy: name.to_string(),
         outcome,
+        seconds: started.elapsed().as_secs_f64(),
     }
 }
 
-/// Solves every file with `jobs` worker threads; results come back in the order of `paths`.
-pub fn solve_batch(paths: &[PathBuf], strategy: &str, opts: &SolveOptions, jobs: usize) -> Vec<TrustResult> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build();
-    match pool {
-        Ok(pool) => pool.install(|| paths.par_iter().map(|p| solve_file(p, strategy, opts)).collect()),
-        Err(_) => paths.iter().map(|p| solve_file(p, strategy, opts)).collect(),
+/// Solves every task on `jobs` worker threads, most expensive first, telling `observe` as tasks start
+/// and finish. Results come back in the order of `tasks`. Never panics on a task's account.
+pub fn run<F>(tasks: &[Task<'_>], opts: &SolveOptions, jobs: usize, observe: F) -> Vec<TrustResult>
+where
+    F: Fn(Event<'_>) + Sync,
+{
+    // Most expensive first (file size × the strategy's cost hint); ties in task order.
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    let cost = |i: usize| {
+        let size = std::fs::metadata(tasks[i].path).map_or(0, |m| m.len());
+        size.saturating_mul(tasks[i].strategy.cost_hint())
+    };
+    let costs: Vec<u64> = order.iter().map(|&i| cost(i)).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(costs[i]), i));
+
+    let slots: Vec<Mutex<Option<TrustResult>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let k = next.fetch_add(1, Ordering::SeqCst);
+        let Some(&i) = order.get(k) else { break };
+        let task = tasks[i];
+        observe(Event::Started { index: i, task });
+        let result = solve_file(task.path, task.strategy, opts);
+        // An observer that panics must not lose the result.
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            observe(Event::Finished {
+                index: i,
+                result: &result,
+            })
+        }));
+        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+    };
+    let workers = jobs.clamp(1, tasks.len().max(1));
+    match rayon::ThreadPoolBuilder::new().num_threads(workers).build() {
+        Ok(pool) => pool.scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| work());
+            }
+        }),
+        Err(_) => work(),
     }
+    slots
+        .into_iter()
+        .zip(tasks)
+        .map(|(slot, task)| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| TrustResult {
+                    path: task.path.to_path_buf(),
+                    strategy: task.strategy.name().to_string(),
+                    outcome: Outcome::Failed {
+                        trust: None,
+                        message: "internal error: the task was never run".into(),
+                    },
+                    seconds: 0.0,
+                })
+        })
+        .collect()
+}
+
+/// Solves every file with one strategy on `jobs` worker threads, without an observer.
+pub fn solve_batch(paths: &[PathBuf], strategy: &dyn Strategy, opts: &SolveOptions, jobs: usize) -> Vec<TrustResult> {
+    let tasks: Vec<Task> = paths.iter().map(|p| Task { path: p, strategy }).collect();
+    run(&tasks, opts, jobs, |_| {})
 }

@@ -57,7 +57,7 @@ pub struct Metrics {
     pub surgeons: Vec<SurgeonHours>,
 }
 
-fn percentile(sorted: &[i64], q: f64) -> f64 {
+pub fn percentile(sorted: &[i64], q: f64) -> f64 {
     // Linear interpolation between closest ranks.
     if sorted.is_empty() {
         return 0.0;

@@ -87,6 +87,9 @@ impl Strategy for Mip {
     fn name(&self) -> &'static str {
         "mip"
     }
+    fn cost_hint(&self) -> u64 {
+        1000
+    }
 
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
         solve(inst, opts)

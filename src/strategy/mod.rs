@@ -76,6 +76,11 @@ impl std::error::Error for SolveError {}
 
 pub trait Strategy: Send + Sync {
     fn name(&self) -> &'static str;
+    /// Rough cost of a run relative to the heuristics (1), per byte of instance: a batch starts
+    /// its most expensive runs first. Only the order of work depends on it, never a plan.
+    fn cost_hint(&self) -> u64 {
+        1
+    }
     fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError>;
 }
 

@@ -1,0 +1,589 @@
+//! One row per (trust, strategy) run and a total row: what `summary.json`, `summary.csv` and the
+//! comparison files hold (SPEC.md extension, documented in docs/BATCH.md).
+//!
+//! The columns are a stable interface: [`SUMMARY_COLUMNS`] and [`COMPARISON_COLUMNS`] are only ever
+//! extended at the end. Wall-clock seconds are kept out of `summary.*` so that a batch's outputs are
+//! byte-identical whatever `--jobs` is (docs/DECISIONS.md 25).
+
+use crate::batch::{Outcome, TrustResult};
+use crate::metrics::Metrics;
+use crate::model::{Instance, Priority};
+use crate::schedule::Solution;
+use serde::Serialize;
+
+/// How one run ended, as written in the `status` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// A plan that passed the independent checker.
+    Solved,
+    /// The instance file is unreadable or invalid.
+    Invalid,
+    /// The strategy failed, panicked, or its plan failed the checker.
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Solved => "solved",
+            RunStatus::Invalid => "invalid",
+            RunStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One trust solved with one strategy (or the total over a batch, `trust == "total"`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    /// Instance file name (empty for the total).
+    pub file: String,
+    pub trust: String,
+    pub strategy: String,
+    pub status: RunStatus,
+    /// Why the run failed (empty when solved).
+    pub message: String,
+    pub cases: usize,
+    pub scheduled: usize,
+    pub unscheduled: usize,
+    /// P1..P4 (an object keyed by priority in JSON).
+    #[serde(serialize_with = "per_priority")]
+    pub scheduled_by_priority: [usize; 4],
+    #[serde(serialize_with = "per_priority")]
+    pub unscheduled_by_priority: [usize; 4],
+    /// Cancelled on the day and not rebooked within 28 days.
+    pub breaches_28_day: usize,
+    /// Clinical-priority target (listed + 3 / 28 / 91 days) missed.
+    pub breaches_priority: usize,
+    /// 18-week referral-to-treatment target missed.
+    pub breaches_rtt: usize,
+    /// Days from original date (or earliest) to the new date, scheduled cases.
+    pub wait_mean: Option<f64>,
+    pub wait_p90: Option<f64>,
+    pub wait_max: Option<i64>,
+    /// Extra lists (with an opening cost) that received cases.
+    pub lists_opened: usize,
+    /// Unowned lists rebook staffed with a surgeon.
+    pub lists_staffed: usize,
+    /// Longest shift of any surgeon, hours.
+    pub longest_shift_hours: f64,
+    /// Most duty hours of any surgeon in 7 consecutive days.
+    pub max_hours_in_7_days: f64,
+    pub objective: Option<i64>,
+    /// `optimal`, `feasible`, `time_limit`, `heuristic` (empty when not solved).
+    pub solver_status: String,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*`.
+    #[serde(skip)]
+    pub seconds: f64,
+}
+
+fn per_priority<S: serde::Serializer>(v: &[usize; 4], s: S) -> Result<S::Ok, S::Error> {
+    crate::schedule::by_priority(*v).serialize(s)
+}
+
+/// Columns of `summary.csv`, in order.
+pub const SUMMARY_COLUMNS: [&str; 29] = [
+    "file",
+    "trust",
+    "strategy",
+    "status",
+    "cases",
+    "scheduled",
+    "unscheduled",
+    "scheduled_p1",
+    "scheduled_p2",
+    "scheduled_p3",
+    "scheduled_p4",
+    "unscheduled_p1",
+    "unscheduled_p2",
+    "unscheduled_p3",
+    "unscheduled_p4",
+    "breaches_28_day",
+    "breaches_priority",
+    "breaches_rtt",
+    "wait_mean_days",
+    "wait_p90_days",
+    "wait_max_days",
+    "lists_opened",
+    "lists_staffed",
+    "longest_shift_hours",
+    "max_hours_in_7_days",
+    "objective",
+    "solver_status",
+    "gap",
+    "message",
+];
+
+/// Columns of `comparison.csv`: the summary's, then the wall-clock seconds.
+pub const COMPARISON_COLUMNS: [&str; 30] = [
+    "file",
+    "trust",
+    "strategy",
+    "status",
+    "cases",
+    "scheduled",
+    "unscheduled",
+    "scheduled_p1",
+    "scheduled_p2",
+    "scheduled_p3",
+    "scheduled_p4",
+    "unscheduled_p1",
+    "unscheduled_p2",
+    "unscheduled_p3",
+    "unscheduled_p4",
+    "breaches_28_day",
+    "breaches_priority",
+    "breaches_rtt",
+    "wait_mean_days",
+    "wait_p90_days",
+    "wait_max_days",
+    "lists_opened",
+    "lists_staffed",
+    "longest_shift_hours",
+    "max_hours_in_7_days",
+    "objective",
+    "solver_status",
+    "gap",
+    "message",
+    "seconds",
+];
+
+/// The wait (days) of every scheduled case with its priority, for distributions and totals.
+pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(Priority, i64)> {
+    sol.placements
+        .iter()
+        .map(|pl| {
+            let pr = &inst.procedures[pl.procedure];
+            let date = inst.sessions[pl.session].date;
+            (pr.priority, (date - pr.original_date.unwrap_or(pr.earliest)).num_days())
+        })
+        .collect()
+}
+
+fn file_name(r: &TrustResult) -> String {
+    r.path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| r.path.display().to_string())
+}
+
+fn empty(file: String, trust: String, strategy: &str, status: RunStatus, message: String, seconds: f64) -> Row {
+    Row {
+        file,
+        trust,
+        strategy: strategy.to_string(),
+        status,
+        message,
+        cases: 0,
+        scheduled: 0,
+        unscheduled: 0,
+        scheduled_by_priority: [0; 4],
+        unscheduled_by_priority: [0; 4],
+        breaches_28_day: 0,
+        breaches_priority: 0,
+        breaches_rtt: 0,
+        wait_mean: None,
+        wait_p90: None,
+        wait_max: None,
+        lists_opened: 0,
+        lists_staffed: 0,
+        longest_shift_hours: 0.0,
+        max_hours_in_7_days: 0.0,
+        objective: None,
+        solver_status: String::new(),
+        bound: None,
+        gap: None,
+        seconds,
+    }
+}
+
+fn counts(m: &std::collections::BTreeMap<&'static str, usize>) -> [usize; 4] {
+    Priority::ALL.map(|p| m.get(p.as_str()).copied().unwrap_or(0))
+}
+
+/// The row of one run.
+pub fn row(r: &TrustResult) -> Row {
+    let file = file_name(r);
+    match &r.outcome {
+        Outcome::Invalid { diagnostics } => {
+            let first = diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let more = diagnostics.iter().filter(|d| d.is_error()).count().saturating_sub(1);
+            let message = if more > 0 {
+                format!("{first} (and {more} more errors: rebook validate {})", r.path.display())
+            } else {
+                first
+            };
+            empty(file, String::new(), &r.strategy, RunStatus::Invalid, message, r.seconds)
+        }
+        Outcome::Failed { trust, message } => empty(
+            file,
+            trust.clone().unwrap_or_default(),
+            &r.strategy,
+            RunStatus::Failed,
+            message.clone(),
+            r.seconds,
+        ),
+        Outcome::Solved {
+            schedule,
+            metrics,
+            solution,
+            ..
+        } => from_metrics(file, &schedule.trust, &r.strategy, metrics, solution, r.seconds),
+    }
+}
+
+fn from_metrics(file: String, trust: &str, strategy: &str, m: &Metrics, sol: &Solution, seconds: f64) -> Row {
+    Row {
+        file,
+        trust: trust.to_string(),
+        strategy: strategy.to_string(),
+        status: RunStatus::Solved,
+        message: String::new(),
+        cases: m.cases,
+        scheduled: m.scheduled,
+        unscheduled: m.unscheduled,
+        scheduled_by_priority: counts(&m.scheduled_by_priority),
+        unscheduled_by_priority: counts(&m.unscheduled_by_priority),
+        breaches_28_day: m.breaches.cancelled_on_day,
+        breaches_priority: m.breaches.priority,
+        breaches_rtt: m.breaches.rtt,
+        wait_mean: m.wait_days.as_ref().map(|w| w.mean),
+        wait_p90: m.wait_days.as_ref().map(|w| w.p90),
+        wait_max: m.wait_days.as_ref().map(|w| w.max),
+        lists_opened: m.sessions_opened,
+        lists_staffed: m.sessions_staffed,
+        longest_shift_hours: m.surgeons.iter().map(|s| s.longest_shift_hours).fold(0.0, f64::max),
+        max_hours_in_7_days: m.surgeons.iter().map(|s| s.max_hours_in_7_days).fold(0.0, f64::max),
+        objective: Some(m.objective.total),
+        solver_status: serde_json::to_value(sol.solver.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        bound: sol.solver.bound,
+        gap: sol.solver.gap,
+        seconds,
+    }
+}
+
+/// The total over `rows` (all of one strategy). `waits` are the pooled waits of the solved runs.
+/// Counts and objectives add up; waits are recomputed over every case; hours are the maximum; the
+/// gap is the batch's, `(Σ objective − Σ bound) / Σ objective`, when every run has a bound. The
+/// total's status is `solved` only when every run was.
+pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
+    let all_solved = rows.iter().all(|r| r.status == RunStatus::Solved);
+    let failed = rows.iter().filter(|r| r.status != RunStatus::Solved).count();
+    let mut t = empty(
+        String::new(),
+        "total".into(),
+        strategy,
+        if all_solved {
+            RunStatus::Solved
+        } else {
+            RunStatus::Failed
+        },
+        if failed > 0 {
+            format!("{failed} of {} trusts not solved: totals cover the others", rows.len())
+        } else {
+            String::new()
+        },
+        rows.iter().map(|r| r.seconds).sum(),
+    );
+    let solved: Vec<&&Row> = rows.iter().filter(|r| r.status == RunStatus::Solved).collect();
+    for r in &solved {
+        t.cases += r.cases;
+        t.scheduled += r.scheduled;
+        t.unscheduled += r.unscheduled;
+        for i in 0..4 {
+            t.scheduled_by_priority[i] += r.scheduled_by_priority[i];
+            t.unscheduled_by_priority[i] += r.unscheduled_by_priority[i];
+        }
+        t.breaches_28_day += r.breaches_28_day;
+        t.breaches_priority += r.breaches_priority;
+        t.breaches_rtt += r.breaches_rtt;
+        t.lists_opened += r.lists_opened;
+        t.lists_staffed += r.lists_staffed;
+        t.longest_shift_hours = t.longest_shift_hours.max(r.longest_shift_hours);
+        t.max_hours_in_7_days = t.max_hours_in_7_days.max(r.max_hours_in_7_days);
+    }
+    if !solved.is_empty() {
+        t.objective = Some(solved.iter().filter_map(|r| r.objective).sum());
+        if all_solved {
+            let statuses: Vec<&str> = solved.iter().map(|r| r.solver_status.as_str()).collect();
+            t.solver_status = if statuses.iter().all(|s| *s == statuses[0]) {
+                statuses[0].to_string()
+            } else if statuses.contains(&"time_limit") {
+                "time_limit".into()
+            } else {
+                "mixed".into()
+            };
+        }
+        if solved.iter().all(|r| r.bound.is_some()) {
+            let bound: f64 = solved.iter().filter_map(|r| r.bound).sum();
+            t.bound = Some(bound);
+            let obj = t.objective.unwrap_or(0) as f64;
+            t.gap = Some(if obj > 0.0 { ((obj - bound) / obj).max(0.0) } else { 0.0 });
+        }
+    }
+    let mut w = waits.to_vec();
+    w.sort_unstable();
+    if !w.is_empty() {
+        t.wait_mean = Some(round2(w.iter().sum::<i64>() as f64 / w.len() as f64));
+        t.wait_p90 = Some(round2(crate::metrics::percentile(&w, 0.9)));
+        t.wait_max = w.last().copied();
+    }
+    t
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// The CSV fields of a row, in [`COMPARISON_COLUMNS`] order (the summary drops the last).
+pub fn fields(r: &Row) -> Vec<String> {
+    let mut f = vec![
+        r.file.clone(),
+        r.trust.clone(),
+        r.strategy.clone(),
+        r.status.as_str().to_string(),
+        r.cases.to_string(),
+        r.scheduled.to_string(),
+        r.unscheduled.to_string(),
+    ];
+    f.extend(r.scheduled_by_priority.iter().map(|x| x.to_string()));
+    f.extend(r.unscheduled_by_priority.iter().map(|x| x.to_string()));
+    f.extend([
+        r.breaches_28_day.to_string(),
+        r.breaches_priority.to_string(),
+        r.breaches_rtt.to_string(),
+        opt(r.wait_mean),
+        opt(r.wait_p90),
+        opt(r.wait_max),
+        r.lists_opened.to_string(),
+        r.lists_staffed.to_string(),
+        r.longest_shift_hours.to_string(),
+        r.max_hours_in_7_days.to_string(),
+        opt(r.objective),
+        r.solver_status.clone(),
+        r.gap.map(|g| format!("{g:.4}")).unwrap_or_default(),
+        r.message.clone(),
+        format!("{:.2}", r.seconds),
+    ]);
+    f
+}
+
+/// `summary.csv` (no seconds) or `comparison.csv` (with seconds).
+pub fn to_csv(rows: &[Row], with_seconds: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if with_seconds {
+        w.write_record(COMPARISON_COLUMNS)?;
+    } else {
+        w.write_record(SUMMARY_COLUMNS)?;
+    }
+    for r in rows {
+        let mut f = fields(r);
+        if !with_seconds {
+            f.pop();
+        }
+        w.write_record(&f)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `summary.json`: the options that shape the plans, one row per trust, and the total. Holds no
+/// wall-clock time, so it is identical for identical inputs and options, whatever `--jobs` is.
+pub fn summary_json(strategy: &str, opts: &crate::strategy::SolveOptions, rows: &[Row], total: &Row) -> Vec<u8> {
+    let doc = serde_json::json!({
+        "format": "rebook-summary/1",
+        "strategy": strategy,
+        "options": {
+            "time_limit_seconds": opts.time_limit,
+            "gap": opts.gap,
+            "threads": opts.threads,
+            "seed": opts.seed,
+        },
+        "trusts": rows,
+        "total": total,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn dash<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The columns of the comparison table (stdout and `comparison.md`).
+const TABLE_HEAD: [&str; 16] = [
+    "trust",
+    "strategy",
+    "objective",
+    "scheduled",
+    "unscheduled P1/P2/P3/P4",
+    "28-day",
+    "priority",
+    "18-week",
+    "wait mean",
+    "p90",
+    "max",
+    "lists opened",
+    "longest shift h",
+    "max 7-day h",
+    "seconds",
+    "gap",
+];
+
+fn table_cells(r: &Row) -> Vec<String> {
+    if r.status != RunStatus::Solved && r.objective.is_none() {
+        // trust, strategy, the status under "objective", dashes, seconds, no gap.
+        let mut cells = vec![r.trust_or_file(), r.strategy.clone(), r.status.as_str().to_uppercase()];
+        cells.extend(std::iter::repeat_n("-".to_string(), TABLE_HEAD.len() - 5));
+        cells.push(format!("{:.1}", r.seconds));
+        cells.push("-".into());
+        return cells;
+    }
+    let u = r.unscheduled_by_priority;
+    vec![
+        r.trust_or_file(),
+        r.strategy.clone(),
+        r.objective.map(thousands).unwrap_or_else(|| "-".into()),
+        format!("{}/{}", r.scheduled, r.cases),
+        format!("{}/{}/{}/{}", u[0], u[1], u[2], u[3]),
+        r.breaches_28_day.to_string(),
+        r.breaches_priority.to_string(),
+        r.breaches_rtt.to_string(),
+        r.wait_mean.map_or("-".into(), |w| format!("{w:.1}")),
+        r.wait_p90.map_or("-".into(), |w| format!("{w:.1}")),
+        dash(r.wait_max),
+        r.lists_opened.to_string(),
+        format!("{:.1}", r.longest_shift_hours),
+        format!("{:.1}", r.max_hours_in_7_days),
+        format!("{:.1}", r.seconds),
+        r.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0)),
+    ]
+}
+
+impl Row {
+    fn trust_or_file(&self) -> String {
+        if self.trust.is_empty() {
+            self.file.clone()
+        } else {
+            self.trust.clone()
+        }
+    }
+}
+
+/// The comparison as an aligned text table (stdout).
+pub fn text_table(rows: &[Row]) -> String {
+    let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
+    let widths: Vec<usize> = (0..TABLE_HEAD.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([TABLE_HEAD[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cols: Vec<&str>| -> String {
+        let mut s = String::new();
+        for (c, v) in cols.iter().enumerate() {
+            if c > 0 {
+                s.push_str("  ");
+            }
+            if c < 2 {
+                s.push_str(&format!("{v:<w$}", w = widths[c]));
+            } else {
+                s.push_str(&format!("{v:>w$}", w = widths[c]));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(TABLE_HEAD.to_vec());
+    out.push('\n');
+    // With several strategies, a blank line between trusts; the totals always stand apart.
+    let several = rows.iter().any(|r| r.strategy != rows[0].strategy);
+    let mut prev_trust: Option<&str> = None;
+    for (r, c) in rows.iter().zip(&cells) {
+        if prev_trust.is_some_and(|t| t != r.trust && (several || r.trust == "total")) {
+            out.push('\n');
+        }
+        prev_trust = Some(&r.trust);
+        out.push_str(&line(c.iter().map(String::as_str).collect()));
+        out.push('\n');
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// `comparison.md`: the same table in Markdown, then the failures with their messages.
+pub fn markdown(batch: &str, rows: &[Row]) -> String {
+    let mut out = format!(
+        "# Strategies compared: {}\n\nObjective of SPEC.md section 4 (lower is better); breaches: \
+         cancelled on the day and not rebooked within 28 days, clinical-priority target, 18-week \
+         referral-to-treatment; waits in days from the original date; hours are the most of any \
+         surgeon; seconds are wall-clock per trust.\n\n",
+        md_escape(batch)
+    );
+    out.push_str(&format!("| {} |\n", TABLE_HEAD.join(" | ")));
+    out.push_str(&format!(
+        "|{}\n",
+        TABLE_HEAD
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i < 2 { "---|" } else { "---:|" })
+            .collect::<String>()
+    ));
+    for r in rows {
+        let cells: Vec<String> = table_cells(r).iter().map(|c| md_escape(c)).collect();
+        let cells = if r.trust == "total" {
+            cells.iter().map(|c| format!("**{c}**")).collect()
+        } else {
+            cells
+        };
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    let failures: Vec<&Row> = rows.iter().filter(|r| !r.message.is_empty()).collect();
+    if !failures.is_empty() {
+        out.push_str("\n## Not solved\n\n");
+        for r in failures {
+            out.push_str(&format!(
+                "- {} ({}): {}\n",
+                md_escape(&r.trust_or_file()),
+                md_escape(&r.strategy),
+                md_escape(&r.message)
+            ));
+        }
+    }
+    out
+}
