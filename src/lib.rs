@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod cli;
 pub mod generate;
 pub mod ihtc;
 pub mod import;

@@ -2,10 +2,9 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
-use rebook::batch::{self, Outcome};
 use rebook::check;
 use rebook::io::{self, schedule::parse_schedule_json};
-use rebook::strategy::{self, SolveOptions};
+use rebook::strategy::SolveOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,7 +27,8 @@ enum Command {
     },
     /// Check a schedule against its instance: every rule of SPEC.md section 3 and the objective.
     Check { instance: PathBuf, schedule: PathBuf },
-    /// Solve each trust and write `<trust>.schedule.json` and `<trust>.assignments.csv`.
+    /// Solve each trust, side by side: `<trust>.schedule.json` and `<trust>.assignments.csv` per
+    /// trust, and `summary.json` / `summary.csv` for the batch.
     Solve {
         /// Instance files or directories of them (a batch: one file per trust).
         #[arg(required = true)]
@@ -40,21 +40,37 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long, short, default_value = "out")]
         out: PathBuf,
-        /// Trusts solved side by side (default: all cores).
+        /// Also write each plan as a self-contained HTML page, `<trust>.report.html`.
+        #[arg(long)]
+        report: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Run several strategies on every trust of a batch and compare them: a table on stdout, and
+    /// comparison.csv, comparison.md, comparison.html and each strategy's plans in --out.
+    Compare {
+        /// Instance files or directories of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Strategies to compare, comma-separated.
+        #[arg(long, default_value = "fifo,priority,mip", value_delimiter = ',')]
+        strategies: Vec<String>,
+        /// Output directory (created if missing).
+        #[arg(long, short, default_value = "out/compare")]
+        out: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Write a plan as one self-contained HTML page: theatre timeline, surgeons' hours against the
+    /// limits, waits against the targets, unscheduled cases, printable operating lists.
+    Report {
+        /// The instance file.
+        instance: PathBuf,
+        /// Its schedule (rebook-schedule/1).
+        schedule: PathBuf,
+        /// The HTML file to write (default: the schedule's name with .html).
         #[arg(long, short)]
-        jobs: Option<usize>,
-        /// MIP time limit per trust, seconds.
-        #[arg(long, default_value_t = 30.0, value_parser = non_negative_seconds)]
-        time_limit: f64,
-        /// MIP relative gap at which to stop (0.005 = 0.5 %).
-        #[arg(long, default_value_t = 0.005, value_parser = fraction)]
-        gap: f64,
-        /// HiGHS threads per trust (parallelism normally comes from solving trusts side by side).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
-        threads: u32,
-        /// HiGHS random seed.
-        #[arg(long, default_value_t = 2016)]
-        seed: u32,
+        out: Option<PathBuf>,
     },
     /// Generate a batch of realistic instances (one file per trust), deterministic from the seed.
     Generate(Box<GenerateArgs>),
@@ -88,6 +104,47 @@ enum Command {
         #[command(subcommand)]
         suite: BenchSuite,
     },
+}
+
+/// How a batch runs (solve and compare).
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Trusts solved side by side (default: all cores).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// MIP time limit per trust, seconds.
+    #[arg(long, default_value_t = 30.0, value_parser = non_negative_seconds)]
+    time_limit: f64,
+    /// MIP relative gap at which to stop (0.005 = 0.5 %).
+    #[arg(long, default_value_t = 0.005, value_parser = fraction)]
+    gap: f64,
+    /// HiGHS threads per trust (parallelism normally comes from solving trusts side by side).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
+    /// HiGHS random seed.
+    #[arg(long, default_value_t = 2016)]
+    seed: u32,
+    /// No progress on stderr (errors and warnings are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl RunArgs {
+    fn batch(&self) -> rebook::cli::BatchOptions {
+        rebook::cli::BatchOptions {
+            solve: SolveOptions {
+                time_limit: self.time_limit,
+                gap: self.gap,
+                threads: self.threads,
+                seed: self.seed,
+            },
+            jobs: self.jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                |j| j as usize,
+            ),
+            progress: rebook::progress::Mode::detect(self.quiet),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -234,20 +291,20 @@ fn main() -> ExitCode {
             paths,
             strategy,
             out,
-            jobs,
-            time_limit,
-            gap,
-            threads,
-            seed,
-        } => {
-            let opts = SolveOptions {
-                time_limit,
-                gap,
-                threads,
-                seed,
-            };
-            solve(&paths, &strategy, &out, jobs, &opts)
-        }
+            report,
+            run,
+        } => exit(rebook::cli::solve(&paths, &strategy, &out, &run.batch(), report)),
+        Command::Compare {
+            paths,
+            strategies,
+            out,
+            run,
+        } => exit(rebook::cli::compare(&paths, &strategies, &out, &run.batch())),
+        Command::Report {
+            instance,
+            schedule,
+            out,
+        } => exit(rebook::cli::report(&instance, &schedule, out.as_deref())),
         Command::Generate(args) => generate_cmd(&args),
         Command::Stats { paths, json } => stats_cmd(&paths, json),
         Command::Import {
@@ -402,132 +459,6 @@ fn check_cmd(instance: &std::path::Path, schedule: &std::path::Path) -> ExitCode
             report.recomputed_objective
         );
         ExitCode::from(1)
-    }
-}
-
-fn solve(
-    paths: &[PathBuf],
-    strategy_name: &str,
-    out: &std::path::Path,
-    jobs: Option<usize>,
-    opts: &SolveOptions,
-) -> ExitCode {
-    if strategy::by_name(strategy_name).is_none() {
-        eprintln!(
-            "error: unknown strategy '{strategy_name}' (choose one of: {})",
-            strategy::NAMES.join(", ")
-        );
-        return ExitCode::from(2);
-    }
-    let files = match io::instance_paths(paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!("error: {}: cannot create the output directory: {e}", out.display());
-        return ExitCode::from(2);
-    }
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let results = batch::solve_batch(&files, strategy_name, opts, jobs);
-
-    let mut invalid = 0;
-    let mut failed = 0;
-    let mut seen_stems = std::collections::BTreeMap::new();
-    rebook::outln!(
-        "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8}",
-        "trust",
-        "cases",
-        "sched",
-        "unsch",
-        "wait",
-        "p90",
-        "breaches",
-        "objective",
-        "seconds"
-    );
-    for r in &results {
-        match &r.outcome {
-            Outcome::Invalid { diagnostics } => {
-                invalid += 1;
-                for d in diagnostics.iter().filter(|d| d.is_error()) {
-                    eprintln!("{}: {d}", r.path.display());
-                }
-            }
-            Outcome::Failed { trust, message } => {
-                failed += 1;
-                eprintln!(
-                    "{}: {}{message}",
-                    r.path.display(),
-                    trust.as_ref().map(|t| format!("trust {t}: ")).unwrap_or_default()
-                );
-            }
-            Outcome::Solved {
-                instance,
-                schedule,
-                warnings,
-            } => {
-                for w in warnings {
-                    eprintln!("{}: {w}", r.path.display());
-                }
-                let mut stem = io::safe_stem(&schedule.trust);
-                let n = seen_stems.entry(stem.clone()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
-                    stem = format!("{stem}-{n}");
-                }
-                let json = serde_json::to_vec_pretty(schedule.as_ref()).expect("schedule serialises");
-                let csv = match io::assignments_csv(instance, schedule) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("{}: cannot write the CSV: {e}", r.path.display());
-                        failed += 1;
-                        continue;
-                    }
-                };
-                let written = io::write_atomic(&out.join(format!("{stem}.schedule.json")), &json)
-                    .and_then(|_| io::write_atomic(&out.join(format!("{stem}.assignments.csv")), &csv));
-                if let Err(e) = written {
-                    eprintln!("{}: cannot write to {}: {e}", r.path.display(), out.display());
-                    failed += 1;
-                    continue;
-                }
-                let m = &schedule.metrics;
-                let num = |v: &serde_json::Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.1}"));
-                let b = &m["breaches"];
-                let breaches = ["cancelled_on_day", "priority", "rtt"]
-                    .iter()
-                    .map(|k| b[k].as_u64().unwrap_or(0))
-                    .sum::<u64>();
-                rebook::outln!(
-                    "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>10} {:>8.2}",
-                    schedule.trust,
-                    m["cases"].to_string(),
-                    m["scheduled"].to_string(),
-                    m["unscheduled"].to_string(),
-                    num(&m["wait_days"]["mean"]),
-                    num(&m["wait_days"]["p90"]),
-                    breaches,
-                    schedule.objective,
-                    schedule.solver["seconds"].as_f64().unwrap_or(0.0)
-                );
-            }
-        }
-    }
-    let solved = results.len() - invalid - failed;
-    eprintln!(
-        "{solved} of {} trust(s) solved with {strategy_name}; plans in {}",
-        results.len(),
-        out.display()
-    );
-    if failed > 0 {
-        ExitCode::from(1)
-    } else if invalid > 0 {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

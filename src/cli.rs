@@ -1,0 +1,432 @@
+//! The batch commands of the CLI: `rebook solve`, `rebook compare` and `rebook report`. Each returns
+//! the process exit code: 0 ok, 1 a run failed (solver error, panic, plan rejected by the checker,
+//! an output that could not be written), 2 bad input or usage.
+
+use crate::batch::{self, Outcome, Task, TrustResult};
+use crate::io::{self, schedule::parse_schedule_json};
+use crate::model::Priority;
+use crate::progress::{Mode, Progress};
+use crate::strategy::{self, SolveOptions, Strategy};
+use crate::summary::{self, Row};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub solve: SolveOptions,
+    /// Worker threads (trusts solved side by side).
+    pub jobs: usize,
+    pub progress: Mode,
+}
+
+/// Failures of a batch, for the exit code.
+#[derive(Default)]
+struct Tally {
+    invalid: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn code(&self) -> i32 {
+        if self.failed > 0 {
+            1
+        } else if self.invalid > 0 {
+            2
+        } else {
+            0
+        }
+    }
+}
+
+fn strategies(names: &[String]) -> Result<Vec<Box<dyn Strategy>>, String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for name in names {
+        let name = name.trim();
+        if !seen.insert(name.to_string()) {
+            continue;
+        }
+        match strategy::by_name(name) {
+            Some(s) => out.push(s),
+            None => {
+                return Err(format!(
+                    "unknown strategy '{name}' (choose from: {})",
+                    strategy::NAMES.join(", ")
+                ))
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "no strategy given (choose from: {})",
+            strategy::NAMES.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+/// Instance files and the output directory, or the exit code of a usage error.
+fn prepare(paths: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, i32> {
+    let files = io::instance_paths(paths).map_err(|e| {
+        eprintln!("error: {e}");
+        2
+    })?;
+    if files.is_empty() {
+        eprintln!(
+            "error: no instance files (*.json) in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Err(2);
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        eprintln!("error: {}: cannot create the output directory: {e}", out.display());
+        2
+    })?;
+    Ok(files)
+}
+
+/// Prints a run's diagnostics (warnings of solved trusts, errors of the others) and counts it.
+fn report_problems(r: &TrustResult, tally: &mut Tally) {
+    match &r.outcome {
+        Outcome::Invalid { diagnostics } => {
+            tally.invalid += 1;
+            for d in diagnostics.iter().filter(|d| d.is_error()) {
+                eprintln!("{}: {d}", r.path.display());
+            }
+        }
+        Outcome::Failed { trust, message } => {
+            tally.failed += 1;
+            eprintln!(
+                "{}: {}{}: {message}",
+                r.path.display(),
+                trust.as_ref().map(|t| format!("trust {t}, ")).unwrap_or_default(),
+                r.strategy
+            );
+        }
+        Outcome::Solved { warnings, .. } => {
+            for w in warnings {
+                eprintln!("{}: {w}", r.path.display());
+            }
+        }
+    }
+}
+
+/// Writes a solved run's schedule JSON and assignments CSV into `dir` as `<stem>.*`.
+fn write_plan(r: &TrustResult, dir: &Path, stem: &str) -> Result<(), String> {
+    let Outcome::Solved { instance, schedule, .. } = &r.outcome else {
+        return Ok(());
+    };
+    let mut json =
+        serde_json::to_vec_pretty(schedule.as_ref()).map_err(|e| format!("cannot serialise the plan: {e}"))?;
+    json.push(b'\n');
+    let csv = io::assignments_csv(instance, schedule).map_err(|e| format!("cannot write the CSV: {e}"))?;
+    io::write_atomic(&dir.join(format!("{stem}.schedule.json")), &json)
+        .and_then(|_| io::write_atomic(&dir.join(format!("{stem}.assignments.csv")), &csv))
+        .map_err(|e| format!("cannot write to {}: {e}", dir.display()))
+}
+
+/// Output stems of the solved runs of one strategy: the trust id made safe, `-2`, `-3`… when two
+/// files carry the same trust id (in file order, so the names never depend on `--jobs`).
+fn stems(results: &[&TrustResult]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    results
+        .iter()
+        .map(|r| {
+            let base = io::safe_stem(&r.label());
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                format!("{base}-{n}")
+            } else {
+                base
+            }
+        })
+        .collect()
+}
+
+fn pooled_waits(results: &[&TrustResult]) -> Vec<(Priority, i64)> {
+    results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Solved { instance, solution, .. } => Some(summary::waits(instance, solution)),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Runs the tasks with progress on stderr; returns the results and the wall-clock seconds.
+fn run_batch(tasks: &[Task<'_>], opts: &BatchOptions, with_strategy: bool) -> (Vec<TrustResult>, f64) {
+    let started = std::time::Instant::now();
+    let progress = Progress::new(tasks.len(), opts.progress, with_strategy);
+    let results = batch::run(tasks, &opts.solve, opts.jobs, |e| progress.observe(e));
+    progress.finish();
+    (results, started.elapsed().as_secs_f64())
+}
+
+/// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
+/// and with `report` each plan's HTML page as `<stem>.report.html`.
+pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOptions, report: bool) -> i32 {
+    let strat = match strategies(&[strategy_name.to_string()]) {
+        Ok(mut s) => s.remove(0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let files = match prepare(paths, out) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let tasks: Vec<Task> = files
+        .iter()
+        .map(|p| Task {
+            path: p,
+            strategy: strat.as_ref(),
+        })
+        .collect();
+    let (results, wall) = run_batch(&tasks, opts, false);
+
+    let mut tally = Tally::default();
+    let refs: Vec<&TrustResult> = results.iter().collect();
+    let names = stems(&refs);
+    let mut rows: Vec<Row> = Vec::new();
+    for (r, stem) in results.iter().zip(&names) {
+        report_problems(r, &mut tally);
+        let mut row = summary::row(r);
+        let written = write_plan(r, out, stem).and_then(|_| match &r.outcome {
+            Outcome::Solved { instance, schedule, .. } if report => {
+                let source = r
+                    .path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let html = crate::report::plan_html(instance, schedule, &source);
+                io::write_atomic(&out.join(format!("{stem}.report.html")), html.as_bytes())
+                    .map_err(|e| format!("cannot write the report to {}: {e}", out.display()))
+            }
+            _ => Ok(()),
+        });
+        if let Err(e) = written {
+            eprintln!("{}: {e}", r.path.display());
+            tally.failed += 1;
+            row.status = summary::RunStatus::Failed;
+            row.message = e;
+        }
+        rows.push(row);
+    }
+    let row_refs: Vec<&Row> = rows.iter().collect();
+    let waits: Vec<i64> = pooled_waits(&refs).into_iter().map(|(_, w)| w).collect();
+    let total = summary::total(strat.name(), &row_refs, &waits);
+
+    let mut table = rows.clone();
+    table.push(total.clone());
+    crate::outln!("{}", summary::text_table(&table).trim_end());
+
+    let written = summary::to_csv(&table, false)
+        .map_err(|e| e.to_string())
+        .and_then(|csv| io::write_atomic(&out.join("summary.csv"), &csv).map_err(|e| e.to_string()))
+        .and_then(|_| {
+            io::write_atomic(
+                &out.join("summary.json"),
+                &summary::summary_json(strat.name(), &opts.solve, &rows, &total),
+            )
+            .map_err(|e| e.to_string())
+        });
+    if let Err(e) = written {
+        eprintln!("error: {}: cannot write the summary: {e}", out.display());
+        tally.failed += 1;
+    }
+    let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
+    eprintln!(
+        "{solved} of {} trust(s) solved with {} in {wall:.1} s wall-clock ({} jobs); plans and summary in {}",
+        results.len(),
+        strat.name(),
+        opts.jobs,
+        out.display()
+    );
+    tally.code()
+}
+
+/// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
+/// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
+pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOptions) -> i32 {
+    let strats = match strategies(names) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let files = match prepare(paths, out) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    // Trust-major order: the rows of one trust sit together.
+    let tasks: Vec<Task> = files
+        .iter()
+        .flat_map(|p| {
+            strats.iter().map(move |s| Task {
+                path: p,
+                strategy: s.as_ref(),
+            })
+        })
+        .collect();
+    let (results, wall) = run_batch(&tasks, opts, true);
+
+    let mut tally = Tally::default();
+    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
+    let mut totals = Vec::new();
+    let mut waits: BTreeMap<String, Vec<(Priority, i64)>> = BTreeMap::new();
+    for s in &strats {
+        let name = s.name();
+        let idx: Vec<usize> = (0..results.len()).filter(|&i| results[i].strategy == name).collect();
+        let of: Vec<&TrustResult> = idx.iter().map(|&i| &results[i]).collect();
+        let dir = out.join(io::safe_stem(name));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("error: {}: cannot create the directory: {e}", dir.display());
+            return 1;
+        }
+        for (&i, stem) in idx.iter().zip(stems(&of)) {
+            if let Err(e) = write_plan(&results[i], &dir, &stem) {
+                eprintln!("{}: {e}", results[i].path.display());
+                tally.failed += 1;
+                rows[i].status = summary::RunStatus::Failed;
+                rows[i].message = e;
+            }
+        }
+        let w = pooled_waits(&of);
+        let row_refs: Vec<&Row> = idx.iter().map(|&i| &rows[i]).collect();
+        totals.push(summary::total(
+            name,
+            &row_refs,
+            &w.iter().map(|&(_, d)| d).collect::<Vec<_>>(),
+        ));
+        waits.insert(name.to_string(), w);
+    }
+    for r in &results {
+        report_problems(r, &mut tally);
+    }
+    rows.extend(totals);
+
+    crate::outln!("{}", summary::text_table(&rows).trim_end());
+    let label = batch_label(paths);
+    let written = summary::to_csv(&rows, true)
+        .map_err(|e| e.to_string())
+        .and_then(|csv| io::write_atomic(&out.join("comparison.csv"), &csv).map_err(|e| e.to_string()))
+        .and_then(|_| {
+            io::write_atomic(&out.join("comparison.md"), summary::markdown(&label, &rows).as_bytes())
+                .map_err(|e| e.to_string())
+        })
+        .and_then(|_| {
+            io::write_atomic(
+                &out.join("comparison.html"),
+                crate::report::comparison_html(&label, &rows, &waits).as_bytes(),
+            )
+            .map_err(|e| e.to_string())
+        });
+    if let Err(e) = written {
+        eprintln!("error: {}: cannot write the comparison: {e}", out.display());
+        tally.failed += 1;
+    }
+    eprintln!(
+        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({} jobs); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
+        files.len(),
+        strats.len(),
+        opts.jobs,
+        out.display()
+    );
+    tally.code()
+}
+
+/// A short name for a batch: the directory or file names given.
+fn batch_label(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `rebook report`: the plan of one trust as a self-contained HTML page.
+pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
+    let loaded = io::load_instance(instance);
+    let Some(inst) = loaded.instance else {
+        for d in loaded.errors() {
+            eprintln!("{}: {d}", instance.display());
+        }
+        return 2;
+    };
+    let text = match std::fs::read_to_string(schedule) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
+            return 2;
+        }
+    };
+    let file = match parse_schedule_json(&text) {
+        Ok(f) => f,
+        Err((at, msg)) => {
+            eprintln!(
+                "error: {}: not a rebook-schedule/1 file{}: {msg}",
+                schedule.display(),
+                if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {at}")
+                }
+            );
+            return 2;
+        }
+    };
+    let target = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        let name = schedule
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "plan".into());
+        let stem = name
+            .strip_suffix(".schedule.json")
+            .or_else(|| name.strip_suffix(".json"))
+            .unwrap_or(&name);
+        schedule.with_file_name(format!("{stem}.report.html"))
+    });
+    let source = format!(
+        "{} and {}",
+        instance.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+        schedule.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+    );
+    let html = crate::report::plan_html(&inst, &file, &source);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("error: {}: cannot create the directory: {e}", dir.display());
+            return 1;
+        }
+    }
+    if let Err(e) = io::write_atomic(&target, html.as_bytes()) {
+        eprintln!("error: {}: cannot write the report: {e}", target.display());
+        return 1;
+    }
+    let verdict = crate::check::check(&inst, &file);
+    if verdict.is_ok() {
+        eprintln!("report written to {}", target.display());
+        0
+    } else {
+        eprintln!(
+            "report written to {}; the plan FAILS the checker ({} violations: rebook check {} {})",
+            target.display(),
+            verdict.violations.len(),
+            instance.display(),
+            schedule.display()
+        );
+        1
+    }
+}

@@ -1,0 +1,321 @@
+//! Batches: one bad trust never stops the others, outputs do not depend on `--jobs`, and the
+//! summary and comparison files keep their columns.
+
+use assert_cmd::Command;
+use rebook::batch::{self, Outcome, Task};
+use rebook::model::Instance;
+use rebook::schedule::Solution;
+use rebook::strategy::{self, SolveError, SolveOptions, Strategy};
+use std::path::{Path, PathBuf};
+
+fn rebook() -> Command {
+    Command::cargo_bin("rebook").unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Two mandatory cases, one slot: valid input that no strategy can plan (a solver failure).
+const UNPLANNABLE: &str = r#"{
+  "format": "rebook-instance/1", "trust": {"id": "TWO"},
+  "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
+  "theatres": [{"id": "T1", "specialties": ["gs"]}],
+  "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+  "sessions": [{"id": "K", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "10:00", "surgeon": "S1"}],
+  "procedures": [
+    {"id": "A", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"},
+    {"id": "B", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"}
+  ]
+}"#;
+
+/// A batch directory: the small Kent trusts, two fixtures, and `extra` files (name, text).
+fn batch_dir(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["medway-RPA.json", "dartford-gravesham-RN7.json"] {
+        std::fs::copy(root().join("instances/kent-2016-04").join(f), dir.path().join(f)).unwrap();
+    }
+    for f in ["pooled", "shift-chain"] {
+        std::fs::copy(
+            root().join("tests/fixtures").join(f).join("instance.json"),
+            dir.path().join(format!("fixture-{f}.json")),
+        )
+        .unwrap();
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Panics on one trust, plans the others with `priority`.
+struct Boom {
+    on: &'static str,
+}
+
+impl Strategy for Boom {
+    fn name(&self) -> &'static str {
+        "boom"
+    }
+    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        if inst.trust_id == self.on {
+            panic!("boom on {}", inst.trust_id);
+        }
+        strategy::by_name("priority").unwrap().solve(inst, opts)
+    }
+}
+
+#[test]
+fn a_panic_and_a_broken_file_leave_the_other_trusts_solved() {
+    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", UNPLANNABLE)]);
+    let mut paths: Vec<PathBuf> = files_in(dir.path()).iter().map(|f| dir.path().join(f)).collect();
+    paths.sort();
+    let boom = Boom { on: "RPA" };
+    for jobs in [1, 2] {
+        let tasks: Vec<Task> = paths
+            .iter()
+            .map(|p| Task {
+                path: p,
+                strategy: &boom,
+            })
+            .collect();
+        let results = batch::run(&tasks, &SolveOptions::default(), jobs, |_| {});
+        assert_eq!(results.len(), paths.len());
+        for (r, p) in results.iter().zip(&paths) {
+            assert_eq!(&r.path, p, "results come back in task order");
+            let name = p.file_name().unwrap().to_str().unwrap();
+            match (name, &r.outcome) {
+                ("broken.json", Outcome::Invalid { diagnostics }) => {
+                    assert!(diagnostics.iter().any(|d| d.is_error()))
+                }
+                ("medway-RPA.json", Outcome::Failed { trust, message }) => {
+                    assert_eq!(trust.as_deref(), Some("RPA"));
+                    assert!(
+                        message.contains("panic") && message.contains("boom on RPA"),
+                        "{message}"
+                    );
+                }
+                ("two.json", Outcome::Failed { trust, message }) => {
+                    assert_eq!(trust.as_deref(), Some("TWO"));
+                    assert!(message.contains("deadline"), "{message}");
+                }
+                (_, Outcome::Solved { schedule, .. }) => {
+                    assert!(!["broken.json", "medway-RPA.json", "two.json"].contains(&name));
+                    assert_eq!(schedule.strategy, "boom");
+                }
+                (name, _) => panic!("{name}: unexpected outcome"),
+            }
+        }
+    }
+}
+
+#[test]
+fn cli_batch_with_a_broken_file_and_an_unplannable_trust_solves_the_rest_and_fails() {
+    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", UNPLANNABLE)]);
+    let out = tempfile::tempdir().unwrap();
+    let assert = rebook()
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "priority", "--jobs", "2", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1); // a failed trust outranks an invalid one (exit 2)
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("broken.json") && stderr.contains("E002"), "{stderr}");
+    assert!(stderr.contains("two.json") && stderr.contains("deadline"), "{stderr}");
+    assert_eq!(
+        files_in(out.path()),
+        [
+            "CHAIN.assignments.csv",
+            "CHAIN.schedule.json",
+            "POOL.assignments.csv",
+            "POOL.schedule.json",
+            "RN7.assignments.csv",
+            "RN7.schedule.json",
+            "RPA.assignments.csv",
+            "RPA.schedule.json",
+            "summary.csv",
+            "summary.json",
+        ]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    let trusts = summary["trusts"].as_array().unwrap();
+    assert_eq!(trusts.len(), 6, "every file has a row, failed ones too");
+    let status = |file: &str| {
+        trusts
+            .iter()
+            .find(|t| t["file"] == file)
+            .map(|t| t["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status("broken.json").as_deref(), Some("invalid"));
+    assert_eq!(status("two.json").as_deref(), Some("failed"));
+    assert_eq!(status("medway-RPA.json").as_deref(), Some("solved"));
+    assert_eq!(summary["total"]["status"], "failed");
+    // The totals cover the solved trusts.
+    let solved_cases: u64 = trusts
+        .iter()
+        .filter(|t| t["status"] == "solved")
+        .map(|t| t["cases"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summary["total"]["cases"].as_u64().unwrap(), solved_cases);
+    // Every plan written passes the checker.
+    for (stem, file) in [
+        ("POOL", "fixture-pooled.json"),
+        ("CHAIN", "fixture-shift-chain.json"),
+        ("RN7", "dartford-gravesham-RN7.json"),
+        ("RPA", "medway-RPA.json"),
+    ] {
+        rebook()
+            .arg("check")
+            .arg(dir.path().join(file))
+            .arg(out.path().join(format!("{stem}.schedule.json")))
+            .assert()
+            .success();
+    }
+}
+
+/// Everything but the wall-clock `solver.seconds` of each schedule.
+fn without_seconds(bytes: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    assert!(v["solver"]["seconds"].is_number());
+    v["solver"].as_object_mut().unwrap().remove("seconds");
+    v
+}
+
+#[test]
+fn jobs_1_and_jobs_2_write_identical_files() {
+    let dir = batch_dir(&[]);
+    let outs: Vec<tempfile::TempDir> = [1, 2]
+        .iter()
+        .map(|jobs| {
+            let out = tempfile::tempdir().unwrap();
+            rebook()
+                .arg("solve")
+                .arg(dir.path())
+                .args(["--strategy", "mip", "--quiet", "--jobs", &jobs.to_string(), "--out"])
+                .arg(out.path())
+                .assert()
+                .success();
+            out
+        })
+        .collect();
+    let names = files_in(outs[0].path());
+    assert_eq!(names, files_in(outs[1].path()));
+    assert_eq!(names.len(), 4 * 2 + 2);
+    for name in names {
+        let a = std::fs::read(outs[0].path().join(&name)).unwrap();
+        let b = std::fs::read(outs[1].path().join(&name)).unwrap();
+        if name.ends_with(".schedule.json") {
+            assert_eq!(without_seconds(&a), without_seconds(&b), "{name}");
+        } else {
+            assert!(a == b, "{name} differs between --jobs 1 and --jobs 2");
+        }
+    }
+}
+
+const SUMMARY_HEADER: &str = "file,trust,strategy,status,cases,scheduled,unscheduled,scheduled_p1,scheduled_p2,\
+scheduled_p3,scheduled_p4,unscheduled_p1,unscheduled_p2,unscheduled_p3,unscheduled_p4,breaches_28_day,\
+breaches_priority,breaches_rtt,wait_mean_days,wait_p90_days,wait_max_days,lists_opened,lists_staffed,\
+longest_shift_hours,max_hours_in_7_days,objective,solver_status,gap,message";
+
+#[test]
+fn summary_and_comparison_csv_columns_are_stable() {
+    let dir = batch_dir(&[]);
+    let out = tempfile::tempdir().unwrap();
+    rebook()
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "fifo", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(out.path().join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    assert_eq!(lines.next(), Some(SUMMARY_HEADER));
+    assert_eq!(lines.count(), 4 + 1, "four trusts and the total");
+
+    let cmp = tempfile::tempdir().unwrap();
+    let assert = rebook()
+        .arg("compare")
+        .arg(dir.path())
+        .args(["--strategies", "fifo,priority", "--out"])
+        .arg(cmp.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("RPA") && stdout.contains("priority") && stdout.contains("total"));
+    let csv = std::fs::read_to_string(cmp.path().join("comparison.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(format!("{SUMMARY_HEADER},seconds").as_str()));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(
+        rows.len(),
+        4 * 2 + 2,
+        "four trusts × two strategies, and a total per strategy"
+    );
+    assert!(rows[8].starts_with(",total,fifo,solved,") && rows[9].starts_with(",total,priority,solved,"));
+    for f in ["comparison.md", "comparison.html"] {
+        assert!(cmp.path().join(f).exists(), "{f}");
+    }
+    for s in ["fifo", "priority"] {
+        assert_eq!(files_in(&cmp.path().join(s)).len(), 8, "{s}: two files per trust");
+    }
+}
+
+#[test]
+fn compare_totals_add_up_the_trusts() {
+    let dir = batch_dir(&[]);
+    let out = tempfile::tempdir().unwrap();
+    rebook()
+        .arg("compare")
+        .arg(dir.path())
+        .args(["--strategies", "fifo,priority", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(out.path().join("comparison.csv")).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for strategy in ["fifo", "priority"] {
+        let of: Vec<&csv::StringRecord> = records.iter().filter(|r| &r[2] == strategy).collect();
+        let (trusts, total): (Vec<&csv::StringRecord>, Vec<&csv::StringRecord>) =
+            of.iter().copied().partition(|r| &r[1] != "total");
+        assert_eq!(total.len(), 1);
+        for col in [4, 5, 6, 15, 16, 17, 25] {
+            let sum: i64 = trusts.iter().map(|r| r[col].parse::<i64>().unwrap()).sum();
+            assert_eq!(total[0][col].parse::<i64>().unwrap(), sum, "{strategy} column {col}");
+        }
+        // The pooled maximum wait is the largest of the trusts'.
+        let max = trusts.iter().map(|r| r[20].parse::<i64>().unwrap()).max().unwrap();
+        assert_eq!(total[0][20].parse::<i64>().unwrap(), max);
+    }
+}
+
+#[test]
+fn compare_rejects_an_unknown_strategy_before_solving() {
+    let out = tempfile::tempdir().unwrap();
+    rebook()
+        .args([
+            "compare",
+            "instances/kent-2016-04",
+            "--strategies",
+            "fifo,magic",
+            "--out",
+        ])
+        .arg(out.path().join("never"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("magic").and(predicates::str::contains("priority")));
+    assert!(!out.path().join("never").exists());
+}
+
+use predicates::prelude::PredicateBooleanExt;
