@@ -244,10 +244,10 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
     }
     let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
     eprintln!(
-        "{solved} of {} trust(s) solved with {} in {wall:.1} s wall-clock ({} jobs); plans and summary in {}",
+        "{solved} of {} trust(s) solved with {} in {wall:.1} s wall-clock ({}); plans and summary in {}",
         results.len(),
         strat.name(),
-        opts.jobs,
+        jobs_label(opts.jobs),
         out.display()
     );
     tally.code()
@@ -335,13 +335,21 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
         tally.failed += 1;
     }
     eprintln!(
-        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({} jobs); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
+        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
         files.len(),
         strats.len(),
-        opts.jobs,
+        jobs_label(opts.jobs),
         out.display()
     );
     tally.code()
+}
+
+fn jobs_label(jobs: usize) -> String {
+    if jobs == 1 {
+        "1 job".into()
+    } else {
+        format!("{jobs} jobs")
+    }
 }
 
 /// A short name for a batch: the directory or file names given.
