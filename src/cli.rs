@@ -201,11 +201,7 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
         let mut row = summary::row(r);
         let written = write_plan(r, out, stem).and_then(|_| match &r.outcome {
             Outcome::Solved { instance, schedule, .. } if report => {
-                let source = r
-                    .path
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let source = report_source(&r.path, &out.join(format!("{stem}.schedule.json")));
                 let html = crate::report::plan_html(instance, schedule, &source);
                 io::write_atomic(&out.join(format!("{stem}.report.html")), html.as_bytes())
                     .map_err(|e| format!("cannot write the report to {}: {e}", out.display()))
@@ -365,6 +361,16 @@ fn batch_label(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// The "source" line of a report: the instance and schedule file names.
+fn report_source(instance: &Path, schedule: &Path) -> String {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    format!("{} and {}", name(instance), name(schedule))
+}
+
 /// `rebook report`: the plan of one trust as a self-contained HTML page.
 pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
     let loaded = io::load_instance(instance);
@@ -407,11 +413,7 @@ pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
             .unwrap_or(&name);
         schedule.with_file_name(format!("{stem}.report.html"))
     });
-    let source = format!(
-        "{} and {}",
-        instance.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
-        schedule.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
-    );
+    let source = report_source(instance, schedule);
     let html = crate::report::plan_html(&inst, &file, &source);
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Err(e) = std::fs::create_dir_all(dir) {

@@ -319,3 +319,67 @@ fn compare_rejects_an_unknown_strategy_before_solving() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn report_writes_one_self_contained_page_and_fails_on_a_broken_plan() {
+    let out = tempfile::tempdir().unwrap();
+    let inst = root().join("instances/kent-2016-04/medway-RPA.json");
+    rebook()
+        .arg("solve")
+        .arg(&inst)
+        .args(["--strategy", "priority", "--report", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let from_solve = std::fs::read_to_string(out.path().join("RPA.report.html")).unwrap();
+    rebook()
+        .arg("report")
+        .arg(&inst)
+        .arg(out.path().join("RPA.schedule.json"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("RPA.report.html"));
+    let page = std::fs::read_to_string(out.path().join("RPA.report.html")).unwrap();
+    assert!(page == from_solve, "`solve --report` and `report` write the same page");
+    for id in [
+        "theatre-timeline",
+        "surgeon-hours",
+        "wait-distribution",
+        "unscheduled",
+        "operating-lists",
+    ] {
+        assert!(page.contains(&format!("id=\"{id}")), "{id}");
+    }
+    assert!(!page.contains("http") && !page.contains("src="));
+
+    // A plan edited by hand so that a case moves to a list that does not exist.
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("RPA.schedule.json")).unwrap()).unwrap();
+    plan["assignments"][0]["session"] = serde_json::json!("NO-SUCH-LIST");
+    let broken = out.path().join("broken.schedule.json");
+    std::fs::write(&broken, serde_json::to_vec(&plan).unwrap()).unwrap();
+    let page_path = out.path().join("pages/broken.html");
+    rebook()
+        .arg("report")
+        .arg(&inst)
+        .arg(&broken)
+        .arg("--out")
+        .arg(&page_path)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("FAILS the checker"));
+    let page = std::fs::read_to_string(page_path).unwrap();
+    assert!(page.contains("NO-SUCH-LIST"));
+
+    // Not a schedule at all: a usage error naming the file, and nothing written.
+    rebook()
+        .arg("report")
+        .arg(&inst)
+        .arg(&inst)
+        .arg("--out")
+        .arg(out.path().join("never.html"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("medway-RPA.json"));
+    assert!(!out.path().join("never.html").exists());
+}
