@@ -60,6 +60,9 @@ struct Case {
     session: usize,
     surgeon: usize,
     start: Minute,
+    /// Every instant in the session that reads as the written start (two in the autumn repeated
+    /// hour); `start` is settled among them by the back-to-back packing of its session.
+    starts: Vec<Minute>,
 }
 
 /// What a duty item is, for the verdict and for messages.
@@ -217,18 +220,19 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
             );
             continue;
         };
-        // Locate the start in real time: the session's local date at that clock time. The free
-        // block lies inside the session, so search the session's minutes for that wall-clock time
-        // (this reads the autumn repeated hour correctly).
+        // Locate the start in real time: the instants of the session that read as that clock
+        // time on the session's date. In the autumn repeated hour there are two; the one the
+        // session's back-to-back packing calls for is chosen below, and the end must match one.
         let base = to_minute(inst.timezone, sess.date, start_t);
-        let start = [base, base + 60, base - 60]
+        let mut starts: Vec<Minute> = [base - 60, base, base + 60]
             .into_iter()
             .filter(|&m| m >= sess.start && m <= sess.end)
-            .find(|&m| {
+            .filter(|&m| {
                 let local = from_minute(inst.timezone, m);
                 local.time() == start_t && local.date() == sess.date
-            });
-        let Some(start) = start else {
+            })
+            .collect();
+        let Some(&start) = starts.first() else {
             r.fail(
                 "format",
                 format!(
@@ -240,9 +244,15 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
             );
             continue;
         };
-        let end_expected = start + inst.procedures[p].duration;
-        let end_clock = from_minute(inst.timezone, end_expected).format("%H:%M").to_string();
-        if a.end != end_clock {
+        let end_clock = |m: Minute| {
+            from_minute(inst.timezone, m + inst.procedures[p].duration)
+                .format("%H:%M")
+                .to_string()
+        };
+        if starts.iter().any(|&m| a.end == end_clock(m)) {
+            starts.retain(|&m| a.end == end_clock(m));
+        } else {
+            let end_clock = end_clock(start);
             r.fail(
                 "format",
                 format!(
@@ -255,7 +265,8 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
             proc_: p,
             session: k,
             surgeon: s,
-            start,
+            start: starts[0],
+            starts,
         });
     }
     for (i, u) in sch.unscheduled.iter().enumerate() {
@@ -290,6 +301,7 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
 
     // Back-to-back timing within each session: cases start at end − free_minutes and follow each
     // other with the turnaround after each.
+    settle_repeated_hour(inst, &mut cases);
     let mut by_session: BTreeMap<usize, Vec<&Case>> = BTreeMap::new();
     for c in &cases {
         by_session.entry(c.session).or_default().push(c);
@@ -314,6 +326,29 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
         }
     }
     cases
+}
+
+/// Settles the start of cases whose clock time is ambiguous (the autumn repeated hour): walking
+/// each session's free block back to back, the case that can start at the expected instant takes
+/// it. Cases that fit nowhere keep their first reading, and the timing check reports them.
+fn settle_repeated_hour(inst: &Instance, cases: &mut [Case]) {
+    let mut by_session: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cases.iter().enumerate() {
+        by_session.entry(c.session).or_default().push(i);
+    }
+    for (k, mut todo) in by_session {
+        if todo.iter().all(|&i| cases[i].starts.len() < 2) {
+            continue;
+        }
+        todo.sort_by_key(|&i| (cases[i].start, cases[i].proc_));
+        let sess = &inst.sessions[k];
+        let mut expected = sess.end - sess.free_minutes;
+        while let Some(pos) = todo.iter().position(|&i| cases[i].starts.contains(&expected)) {
+            let i = todo.remove(pos);
+            cases[i].start = expected;
+            expected += inst.procedures[cases[i].proc_].duration + inst.rules.turnaround_minutes;
+        }
+    }
 }
 
 /// Rules 1–5: deadlines, eligibility, capacity, surgeons per session, operating minutes.

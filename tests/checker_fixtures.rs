@@ -141,3 +141,47 @@ fn roster_breach_fixture_also_warns_in_validation() {
         .iter()
         .any(|d| d.code.as_str() == "W201" && d.message.contains("rule 8")));
 }
+
+/// The autumn clock change: on 2016-10-30 the hour 01:00–02:00 happens twice in London. A list
+/// from 00:00 to 04:00 lasts five real hours; rebooked cases packed into it have clock times that
+/// read the same in both hours. Every strategy's plan must pass, and a plan shifted by the
+/// ambiguous hour must not.
+#[test]
+fn the_repeated_autumn_hour_is_read_by_the_packing() {
+    let cases: Vec<serde_json::Value> = (1..=9)
+        .map(|i| {
+            serde_json::json!({"id": format!("C{i}"), "specialty": "gs", "duration": 20, "surgeon": "S1",
+                "priority": "P3", "earliest": "2016-10-28"})
+        })
+        .collect();
+    let v = serde_json::json!({
+        "format": "rebook-instance/1", "trust": {"id": "AUTUMN"}, "timezone": "Europe/London",
+        "horizon": {"start": "2016-10-28", "end": "2016-11-01"},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+        "sessions": [{"id": "NIGHT", "theatre": "T1", "date": "2016-10-30", "start": "00:00", "end": "04:00",
+                      "surgeon": "S1", "free_minutes": 270}],
+        "procedures": cases,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("autumn.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let inst = common::load(&path);
+    for name in ["fifo", "priority", "mip"] {
+        let (file, report) = common::solve_and_check(&inst, name);
+        assert!(report.is_ok(), "{name}: {:?}", report.violations);
+        let starts: Vec<&str> = file.assignments.iter().map(|a| a.start.as_str()).collect();
+        // 270 real minutes hold seven cases of 20 + 15 min; in order of time their clock times go
+        // back when the clocks do (…, 01:40 BST, 01:15 GMT, …): each of those reads two ways.
+        assert_eq!(file.assignments.len(), 7, "{name}: {starts:?}");
+        assert!(
+            starts.windows(2).any(|w| w[1] < w[0]),
+            "{name}: the plan should cross the repeated hour: {starts:?}"
+        );
+    }
+    // Move one case to another clock time: the checker must object.
+    let (mut file, _) = common::solve_and_check(&inst, "fifo");
+    file.assignments[0].start = "00:45".into();
+    file.assignments[0].end = "01:05".into();
+    assert!(!rebook::check::check(&inst, &file).is_ok());
+}
