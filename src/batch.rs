@@ -169,9 +169,9 @@ where
         let k = next.fetch_add(1, Ordering::SeqCst);
         let Some(&i) = order.get(k) else { break };
         let task = tasks[i];
-        observe(Event::Started { index: i, task });
+        // An observer that panics must neither stop the batch nor lose a result.
+        let _ = catch_unwind(AssertUnwindSafe(|| observe(Event::Started { index: i, task })));
         let result = solve_file(task.path, task.strategy, opts);
-        // An observer that panics must not lose the result.
         let _ = catch_unwind(AssertUnwindSafe(|| {
             observe(Event::Finished {
                 index: i,

@@ -1,6 +1,7 @@
 //! The batch commands of the CLI: `rebook solve`, `rebook compare` and `rebook report`. Each returns
 //! the process exit code: 0 ok, 1 a run failed (solver error, panic, plan rejected by the checker,
-//! an output that could not be written), 2 bad input or usage.
+//! a plan or summary that could not be written), 2 bad input or usage (including an output
+//! directory that cannot be created: a wrong `--out`).
 
 use crate::batch::{self, Outcome, Task, TrustResult};
 use crate::io::{self, schedule::parse_schedule_json};
@@ -116,43 +117,82 @@ fn report_problems(r: &TrustResult, tally: &mut Tally) {
     }
 }
 
-/// Writes a solved run's schedule JSON and assignments CSV into `dir` as `<stem>.*`.
-fn write_plan(r: &TrustResult, dir: &Path, stem: &str) -> Result<(), String> {
+/// Writes a solved run's files into `dir` as `<stem>.*`: the schedule JSON, the assignments CSV
+/// and, with `report`, the HTML page. All or nothing: when one cannot be written, those already
+/// written are removed, so a trust the summary calls failed leaves no plan behind.
+fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(), String> {
     let Outcome::Solved { instance, schedule, .. } = &r.outcome else {
         return Ok(());
     };
+    let json_path = dir.join(format!("{stem}.schedule.json"));
     let mut json =
         serde_json::to_vec_pretty(schedule.as_ref()).map_err(|e| format!("cannot serialise the plan: {e}"))?;
     json.push(b'\n');
     let csv = io::assignments_csv(instance, schedule).map_err(|e| format!("cannot write the CSV: {e}"))?;
-    io::write_atomic(&dir.join(format!("{stem}.schedule.json")), &json)
-        .and_then(|_| io::write_atomic(&dir.join(format!("{stem}.assignments.csv")), &csv))
-        .map_err(|e| format!("cannot write to {}: {e}", dir.display()))
+    let mut files = vec![
+        (json_path.clone(), json),
+        (dir.join(format!("{stem}.assignments.csv")), csv),
+    ];
+    if report {
+        let html = crate::report::plan_html(instance, schedule, &report_source(&r.path, &json_path));
+        files.push((dir.join(format!("{stem}.report.html")), html.into_bytes()));
+    }
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        if let Err(e) = io::write_atomic(path, bytes) {
+            for (done, _) in &files[..i] {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    Ok(())
 }
 
-/// Output stems of the solved runs of one strategy: the trust id made safe, `-2`, `-3`… when two
-/// files carry the same trust id (in file order, so the names never depend on `--jobs`).
-fn stems(results: &[&TrustResult]) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+/// Output stems of the solved runs of one strategy (`None` for the others): the trust id made
+/// safe; when two files carry the same trust id (or ids equal up to case, which collide on some
+/// file systems), the later one gets the first free `-2`, `-3`… In file order, so the names never
+/// depend on `--jobs`.
+fn stems(results: &[&TrustResult]) -> Vec<Option<String>> {
+    let mut used: BTreeSet<String> = BTreeSet::new();
     results
         .iter()
         .map(|r| {
-            let base = io::safe_stem(&r.label());
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                format!("{base}-{n}")
-            } else {
-                base
+            let Outcome::Solved { schedule, .. } = &r.outcome else {
+                return None;
+            };
+            let base = io::safe_stem(&schedule.trust);
+            let mut name = base.clone();
+            let mut n = 1;
+            while !used.insert(name.to_lowercase()) {
+                n += 1;
+                name = format!("{base}-{n}");
             }
+            Some(name)
         })
         .collect()
 }
 
-fn pooled_waits(results: &[&TrustResult]) -> Vec<(Priority, i64)> {
+/// Writes the plans of `results` into `dir` (stems as [`stems`]) and marks as failed the rows of
+/// those that could not be written.
+fn write_plans(results: &[&TrustResult], rows: &mut [&mut Row], dir: &Path, report: bool, tally: &mut Tally) {
+    for ((r, row), stem) in results.iter().zip(rows.iter_mut()).zip(stems(results)) {
+        let Some(stem) = stem else { continue };
+        if let Err(e) = write_plan(r, dir, &stem, report) {
+            eprintln!("{}: {e}", r.path.display());
+            tally.failed += 1;
+            row.status = summary::RunStatus::Failed;
+            row.message = e;
+        }
+    }
+}
+
+/// The waits of the runs whose row is still `solved` (a plan that could not be written is not).
+fn pooled_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<(Priority, i64)> {
     results
         .iter()
-        .filter_map(|r| match &r.outcome {
+        .zip(rows)
+        .filter(|(_, row)| row.status == summary::RunStatus::Solved)
+        .filter_map(|(r, _)| match &r.outcome {
             Outcome::Solved { instance, solution, .. } => Some(summary::waits(instance, solution)),
             _ => None,
         })
@@ -194,36 +234,17 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
 
     let mut tally = Tally::default();
     let refs: Vec<&TrustResult> = results.iter().collect();
-    let names = stems(&refs);
-    let mut rows: Vec<Row> = Vec::new();
-    for (r, stem) in results.iter().zip(&names) {
+    for r in &results {
         report_problems(r, &mut tally);
-        let mut row = summary::row(r);
-        let written = write_plan(r, out, stem).and_then(|_| match &r.outcome {
-            Outcome::Solved { instance, schedule, .. } if report => {
-                let source = report_source(&r.path, &out.join(format!("{stem}.schedule.json")));
-                let html = crate::report::plan_html(instance, schedule, &source);
-                io::write_atomic(&out.join(format!("{stem}.report.html")), html.as_bytes())
-                    .map_err(|e| format!("cannot write the report to {}: {e}", out.display()))
-            }
-            _ => Ok(()),
-        });
-        if let Err(e) = written {
-            eprintln!("{}: {e}", r.path.display());
-            tally.failed += 1;
-            row.status = summary::RunStatus::Failed;
-            row.message = e;
-        }
-        rows.push(row);
     }
+    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
+    write_plans(&refs, &mut rows.iter_mut().collect::<Vec<_>>(), out, report, &mut tally);
     let row_refs: Vec<&Row> = rows.iter().collect();
-    let waits: Vec<i64> = pooled_waits(&refs).into_iter().map(|(_, w)| w).collect();
+    let waits: Vec<i64> = pooled_waits(&refs, &row_refs).into_iter().map(|(_, w)| w).collect();
     let total = summary::total(strat.name(), &row_refs, &waits);
 
     let mut table = rows.clone();
     table.push(total.clone());
-    crate::outln!("{}", summary::text_table(&table).trim_end());
-
     let written = summary::to_csv(&table, false)
         .map_err(|e| e.to_string())
         .and_then(|csv| io::write_atomic(&out.join("summary.csv"), &csv).map_err(|e| e.to_string()))
@@ -238,6 +259,7 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
         eprintln!("error: {}: cannot write the summary: {e}", out.display());
         tally.failed += 1;
     }
+    crate::outln!("{}", summary::text_table(&table).trim_end());
     let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
     eprintln!(
         "{solved} of {} trust(s) solved with {} in {wall:.1} s wall-clock ({}); plans and summary in {}",
@@ -285,19 +307,26 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
         let of: Vec<&TrustResult> = idx.iter().map(|&i| &results[i]).collect();
         let dir = out.join(io::safe_stem(name));
         if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("error: {}: cannot create the directory: {e}", dir.display());
-            return 1;
-        }
-        for (&i, stem) in idx.iter().zip(stems(&of)) {
-            if let Err(e) = write_plan(&results[i], &dir, &stem) {
-                eprintln!("{}: {e}", results[i].path.display());
-                tally.failed += 1;
-                rows[i].status = summary::RunStatus::Failed;
-                rows[i].message = e;
+            let message = format!("cannot create {}: {e}", dir.display());
+            eprintln!("error: {message}");
+            for &i in &idx {
+                if rows[i].status == summary::RunStatus::Solved {
+                    tally.failed += 1;
+                    rows[i].status = summary::RunStatus::Failed;
+                    rows[i].message = message.clone();
+                }
             }
+        } else {
+            let mut mine: Vec<&mut Row> = rows
+                .iter_mut()
+                .enumerate()
+                .filter(|(i, _)| idx.contains(i))
+                .map(|(_, r)| r)
+                .collect();
+            write_plans(&of, &mut mine, &dir, false, &mut tally);
         }
-        let w = pooled_waits(&of);
         let row_refs: Vec<&Row> = idx.iter().map(|&i| &rows[i]).collect();
+        let w = pooled_waits(&of, &row_refs);
         totals.push(summary::total(
             name,
             &row_refs,
@@ -310,7 +339,6 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
     }
     rows.extend(totals);
 
-    crate::outln!("{}", summary::text_table(&rows).trim_end());
     let label = batch_label(paths);
     let written = summary::to_csv(&rows, true)
         .map_err(|e| e.to_string())
@@ -330,6 +358,7 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
         eprintln!("error: {}: cannot write the comparison: {e}", out.display());
         tally.failed += 1;
     }
+    crate::outln!("{}", summary::text_table(&rows).trim_end());
     eprintln!(
         "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
         files.len(),

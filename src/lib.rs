@@ -19,3 +19,4 @@ pub mod schedule;
 pub mod stats;
 pub mod strategy;
 pub mod summary;
+pub mod text;

@@ -68,7 +68,8 @@ enum Command {
         instance: PathBuf,
         /// Its schedule (rebook-schedule/1).
         schedule: PathBuf,
-        /// The HTML file to write (default: the schedule's name with .html).
+        /// The HTML file to write (default: beside the schedule, `<name>.report.html`, where
+        /// `<name>` is the schedule's file name without `.schedule.json` or `.json`).
         #[arg(long, short)]
         out: Option<PathBuf>,
     },

@@ -3,6 +3,7 @@
 use crate::model::Instance;
 use crate::rules::{self, Item};
 use crate::schedule::{by_priority, objective, Objective, Placement, Solution};
+use crate::text::round2;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -66,10 +67,6 @@ pub fn percentile(sorted: &[i64], q: f64) -> f64 {
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;
     sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * (pos - lo as f64)
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// All duty items of every surgeon under `placements`: fixed ones plus staffed lists.
@@ -192,7 +189,13 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         wait_days,
         breaches,
         sessions_opened,
-        sessions_staffed: items.iter().flatten().filter(|i| i.staffed()).count(),
+        sessions_staffed: sol
+            .placements
+            .iter()
+            .filter(|pl| inst.sessions[pl.session].owner.is_none())
+            .map(|pl| pl.session)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         utilisation_of_free_minutes: if free_total > 0 {
             round2(used_total as f64 / free_total as f64 * 100.0) / 100.0
         } else {

@@ -58,7 +58,9 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct SolverInfo {
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Written as an integer when it is one (every MIP bound is rounded up to an integer, as the
+    /// objective is), as in SPEC.md section 5's `"bound": 12001`.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "whole_number")]
     pub bound: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
@@ -70,6 +72,15 @@ pub struct SolverInfo {
     /// Free-form notes (warm start used, rounds of lazy constraints, …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// Serialises a whole number as a JSON integer (`12001`, not `12001.0`), anything else as a float.
+pub fn whole_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match *v {
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_some(&(x as i64)),
+        Some(x) => s.serialize_some(&x),
+        None => s.serialize_none(),
+    }
 }
 
 impl SolverInfo {

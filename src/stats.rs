@@ -5,6 +5,7 @@
 
 use crate::generate::roster::{self, Item};
 use crate::model::{Instance, Priority};
+use crate::text::thousands;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -256,22 +257,6 @@ fn pct(n: usize, of: usize) -> String {
         format!("{n}")
     } else {
         format!("{n} ({:.1} %)", 100.0 * n as f64 / of as f64)
-    }
-}
-
-fn thousands(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 

@@ -9,6 +9,7 @@ use crate::batch::{Outcome, TrustResult};
 use crate::metrics::Metrics;
 use crate::model::{Instance, Priority};
 use crate::schedule::Solution;
+use crate::text::{round2, thousands};
 use serde::Serialize;
 
 /// How one run ended, as written in the `status` column.
@@ -33,7 +34,8 @@ impl RunStatus {
     }
 }
 
-/// One trust solved with one strategy (or the total over a batch, `trust == "total"`).
+/// One trust solved with one strategy, or the total over a batch ([`Row::is_total`]: no file; its
+/// `trust` reads `total`, which a real trust could also be called).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Row {
     /// Instance file name (empty for the total).
@@ -72,6 +74,7 @@ pub struct Row {
     pub objective: Option<i64>,
     /// `optimal`, `feasible`, `time_limit`, `heuristic` (empty when not solved).
     pub solver_status: String,
+    #[serde(serialize_with = "crate::schedule::whole_number")]
     pub bound: Option<f64>,
     pub gap: Option<f64>,
     /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*`.
@@ -83,40 +86,8 @@ fn per_priority<S: serde::Serializer>(v: &[usize; 4], s: S) -> Result<S::Ok, S::
     crate::schedule::by_priority(*v).serialize(s)
 }
 
-/// Columns of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 29] = [
-    "file",
-    "trust",
-    "strategy",
-    "status",
-    "cases",
-    "scheduled",
-    "unscheduled",
-    "scheduled_p1",
-    "scheduled_p2",
-    "scheduled_p3",
-    "scheduled_p4",
-    "unscheduled_p1",
-    "unscheduled_p2",
-    "unscheduled_p3",
-    "unscheduled_p4",
-    "breaches_28_day",
-    "breaches_priority",
-    "breaches_rtt",
-    "wait_mean_days",
-    "wait_p90_days",
-    "wait_max_days",
-    "lists_opened",
-    "lists_staffed",
-    "longest_shift_hours",
-    "max_hours_in_7_days",
-    "objective",
-    "solver_status",
-    "gap",
-    "message",
-];
-
-/// Columns of `comparison.csv`: the summary's, then the wall-clock seconds.
+/// Columns of `comparison.csv`: the summary's, then the wall-clock seconds (for a total, the sum
+/// over its trusts).
 pub const COMPARISON_COLUMNS: [&str; 30] = [
     "file",
     "trust",
@@ -149,6 +120,9 @@ pub const COMPARISON_COLUMNS: [&str; 30] = [
     "message",
     "seconds",
 ];
+
+/// Columns of `summary.csv`, in order: those of the comparison without the seconds.
+pub const SUMMARY_COLUMNS: &[&str] = COMPARISON_COLUMNS.as_slice().split_at(29).0;
 
 /// The wait (days) of every scheduled case with its priority, for distributions and totals.
 pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(Priority, i64)> {
@@ -340,10 +314,6 @@ pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
     t
 }
 
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -378,6 +348,7 @@ pub fn fields(r: &Row) -> Vec<String> {
         r.message.clone(),
         format!("{:.2}", r.seconds),
     ]);
+    debug_assert_eq!(f.len(), COMPARISON_COLUMNS.len());
     f
 }
 
@@ -387,7 +358,7 @@ pub fn to_csv(rows: &[Row], with_seconds: bool) -> Result<Vec<u8>, csv::Error> {
     if with_seconds {
         w.write_record(COMPARISON_COLUMNS)?;
     } else {
-        w.write_record(SUMMARY_COLUMNS)?;
+        w.write_record(SUMMARY_COLUMNS.iter())?;
     }
     for r in rows {
         let mut f = fields(r);
@@ -423,22 +394,6 @@ fn dash<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
 }
 
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 /// The columns of the comparison table (stdout and `comparison.md`).
 const TABLE_HEAD: [&str; 16] = [
     "trust",
@@ -460,7 +415,7 @@ const TABLE_HEAD: [&str; 16] = [
 ];
 
 fn table_cells(r: &Row) -> Vec<String> {
-    if r.status != RunStatus::Solved && r.objective.is_none() {
+    if r.status != RunStatus::Solved && !r.is_total() {
         // trust, strategy, the status under "objective", dashes, seconds, no gap.
         let mut cells = vec![r.trust_or_file(), r.strategy.clone(), r.status.as_str().to_uppercase()];
         cells.extend(std::iter::repeat_n("-".to_string(), TABLE_HEAD.len() - 5));
@@ -490,7 +445,13 @@ fn table_cells(r: &Row) -> Vec<String> {
 }
 
 impl Row {
-    fn trust_or_file(&self) -> String {
+    /// The total over a batch (the only row without a file).
+    pub fn is_total(&self) -> bool {
+        self.file.is_empty()
+    }
+
+    /// The trust's id, or the file name when the file could not be read.
+    pub fn trust_or_file(&self) -> String {
         if self.trust.is_empty() {
             self.file.clone()
         } else {
@@ -528,22 +489,39 @@ pub fn text_table(rows: &[Row]) -> String {
     };
     let mut out = line(TABLE_HEAD.to_vec());
     out.push('\n');
-    // With several strategies, a blank line between trusts; the totals always stand apart.
+    // With several strategies, a blank line between files; the totals always stand apart.
     let several = rows.iter().any(|r| r.strategy != rows[0].strategy);
-    let mut prev_trust: Option<&str> = None;
+    let mut prev_file: Option<&str> = None;
     for (r, c) in rows.iter().zip(&cells) {
-        if prev_trust.is_some_and(|t| t != r.trust && (several || r.trust == "total")) {
+        if prev_file.is_some_and(|f| f != r.file && (several || r.is_total())) {
             out.push('\n');
         }
-        prev_trust = Some(&r.trust);
+        prev_file = Some(&r.file);
         out.push_str(&line(c.iter().map(String::as_str).collect()));
         out.push('\n');
     }
     out
 }
 
+/// Text made inert in Markdown: characters with a meaning in Markdown or HTML are escaped, line
+/// breaks become spaces.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `comparison.md`: the same table in Markdown, then the failures with their messages.
@@ -552,7 +530,7 @@ pub fn markdown(batch: &str, rows: &[Row]) -> String {
         "# Strategies compared: {}\n\nObjective of SPEC.md section 4 (lower is better); breaches: \
          cancelled on the day and not rebooked within 28 days, clinical-priority target, 18-week \
          referral-to-treatment; waits in days from the original date; hours are the most of any \
-         surgeon; seconds are wall-clock per trust.\n\n",
+         surgeon; seconds are wall-clock per trust, and a total's the sum over its trusts.\n\n",
         md_escape(batch)
     );
     out.push_str(&format!("| {} |\n", TABLE_HEAD.join(" | ")));
@@ -566,7 +544,7 @@ pub fn markdown(batch: &str, rows: &[Row]) -> String {
     ));
     for r in rows {
         let cells: Vec<String> = table_cells(r).iter().map(|c| md_escape(c)).collect();
-        let cells = if r.trust == "total" {
+        let cells = if r.is_total() {
             cells.iter().map(|c| format!("**{c}**")).collect()
         } else {
             cells

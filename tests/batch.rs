@@ -383,3 +383,68 @@ fn report_writes_one_self_contained_page_and_fails_on_a_broken_plan() {
         .stderr(predicates::str::contains("medway-RPA.json"));
     assert!(!out.path().join("never.html").exists());
 }
+
+/// `rebook solve … | head -1`: the table is cut short, but the files are written and the exit
+/// code still reports the failed trust.
+#[test]
+fn a_closed_stdout_still_writes_the_summary_and_keeps_the_exit_code() {
+    let dir = batch_dir(&[("two.json", UNPLANNABLE)]);
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rebook"))
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "fifo", "--quiet", "--out"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(out.path().join("summary.json").exists() && out.path().join("summary.csv").exists());
+}
+
+/// Trust ids `A`, `A`, `A-2` and `a`: four plans, four distinct names (also on file systems that
+/// ignore case), in file order.
+#[test]
+fn colliding_trust_ids_never_overwrite_each_other() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/pooled/instance.json")).unwrap();
+    let with_id = |id: &str| text.replace("\"id\": \"POOL\"", &format!("\"id\": \"{id}\""));
+    let dir = tempfile::tempdir().unwrap();
+    for (file, id) in [("1.json", "A"), ("2.json", "A"), ("3.json", "A-2"), ("4.json", "a")] {
+        std::fs::write(dir.path().join(file), with_id(id)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    rebook()
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "fifo", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let plans: Vec<String> = files_in(out.path())
+        .into_iter()
+        .filter(|f| f.ends_with(".schedule.json"))
+        .collect();
+    assert_eq!(
+        plans,
+        [
+            "A-2-2.schedule.json",
+            "A-2.schedule.json",
+            "A.schedule.json",
+            "a-3.schedule.json"
+        ]
+    );
+    // In file order: 1 → A, 2 → A-2, 3 (A-2 taken) → A-2-2, 4 (a: A, a-2 taken up to case) → a-3.
+    let trust_of = |f: &str| -> String {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join(f)).unwrap()).unwrap();
+        v["trust"].as_str().unwrap().to_string()
+    };
+    assert_eq!(trust_of("A.schedule.json"), "A");
+    assert_eq!(trust_of("A-2.schedule.json"), "A");
+    assert_eq!(trust_of("A-2-2.schedule.json"), "A-2");
+    assert_eq!(trust_of("a-3.schedule.json"), "a");
+}

@@ -84,10 +84,11 @@ pub fn instance_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 .map_err(|e| format!("{}: cannot list the directory: {e}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "json"))
+                // rebook's own outputs, when a batch is solved into its own directory.
                 .filter(|f| {
                     !f.file_name()
                         .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.ends_with(".schedule.json") || n.starts_with("summary"))
+                        .is_some_and(|n| n.ends_with(".schedule.json") || n == "summary.json")
                 })
                 .collect();
             found.sort();
@@ -188,14 +189,22 @@ pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Re
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes a line to standard output; when stdout is a closed pipe (`rebook … | head`), ends the
-/// process quietly instead of panicking, as command-line tools do.
+/// Set once standard output turned out to be a closed pipe.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes a line to standard output. When stdout is a closed pipe (`rebook … | head`), the line
+/// and every later one are dropped quietly instead of panicking, and the command goes on: its
+/// files are still written and its exit code still says what happened.
 pub fn stdout_line(args: std::fmt::Arguments) {
     use std::io::Write as _;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|_| out.write_all(b"\n")) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
         }
     }
 }

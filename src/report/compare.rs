@@ -47,18 +47,28 @@ impl<'a> Batch<'a> {
                 strategies.push(name);
             }
         }
-        let mut trusts: Vec<(String, Vec<&Row>)> = Vec::new();
-        for r in rows.iter().filter(|r| r.trust != "total") {
-            let label = trust_label(r);
-            match trusts.iter_mut().find(|(l, _)| *l == label) {
+        // One group per instance file, labelled with its trust id (and the file when two files
+        // carry the same id).
+        let mut by_file: Vec<(&str, Vec<&Row>)> = Vec::new();
+        for r in rows.iter().filter(|r| !r.is_total()) {
+            match by_file.iter_mut().find(|(f, _)| *f == r.file) {
                 Some((_, list)) => list.push(r),
-                None => trusts.push((label, vec![r])),
+                None => by_file.push((&r.file, vec![r])),
             }
         }
+        let label = |list: &[&Row]| list.first().map(|r| r.trust_or_file()).unwrap_or_default();
+        let trusts: Vec<(String, Vec<&Row>)> = by_file
+            .iter()
+            .map(|(file, list)| {
+                let l = label(list);
+                let shared = by_file.iter().filter(|(_, other)| label(other) == l).count() > 1;
+                (if shared { format!("{l} ({file})") } else { l }, list.clone())
+            })
+            .collect();
         Batch {
             strategies,
             trusts,
-            totals: rows.iter().filter(|r| r.trust == "total").collect(),
+            totals: rows.iter().filter(|r| r.is_total()).collect(),
         }
     }
 
@@ -77,15 +87,6 @@ impl<'a> Batch<'a> {
                     [acc[0] + b[0], acc[1] + b[1], acc[2] + b[2]]
                 }),
         }
-    }
-}
-
-/// A trust's name on the page: its id, or the file name when the file could not be read.
-fn trust_label(r: &Row) -> String {
-    if r.trust.is_empty() {
-        r.file.clone()
-    } else {
-        r.trust.clone()
     }
 }
 

@@ -16,6 +16,7 @@ mod plan;
 pub mod svg;
 
 use crate::model::Priority;
+pub use crate::text::thousands;
 use html::Writer;
 use std::collections::BTreeMap;
 
@@ -28,7 +29,7 @@ pub fn plan_html(inst: &crate::model::Instance, schedule: &crate::io::schedule::
 
 /// The comparison of strategies over a batch as one self-contained HTML page.
 /// `rows`: every [`crate::summary::Row`] (one per trust × strategy, plus one row with
-/// `trust == "total"` per strategy), in display order. `waits`: per strategy name, the
+/// [`crate::summary::Row::is_total`] per strategy), in display order. `waits`: per strategy name, the
 /// (priority, wait days) of every scheduled case of the batch.
 pub fn comparison_html(
     batch: &str,
@@ -112,23 +113,6 @@ fn card(w: &mut Writer, label: &str, value: &str, detail: &str) {
         w.elem("div", &[("class", &"detail")], detail);
     }
     w.close();
-}
-
-/// An integer with thousands separators: `22832` → `22,832`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 /// Minutes as hours and minutes: `750` → `12 h 30 min`, `780` → `13 h`.
