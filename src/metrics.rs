@@ -102,16 +102,10 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         let date = inst.sessions[pl.session].date;
         scheduled_by[pr.priority.index()] += 1;
         waits.push((date - pr.original_date.unwrap_or(pr.earliest)).num_days());
-        let over = |from: Option<chrono::NaiveDate>, days: i64| from.is_some_and(|f| (date - f).num_days() > days);
-        if pr.cancelled_on_day && over(pr.original_date, 28) {
-            breaches.cancelled_on_day += 1;
-        }
-        if pr.priority.target_days().is_some_and(|d| over(pr.listed, d)) {
-            breaches.priority += 1;
-        }
-        if over(pr.referral, 126) {
-            breaches.rtt += 1;
-        }
+        let m = crate::schedule::missed(pr, date);
+        breaches.cancelled_on_day += usize::from(m.cancelled_on_day);
+        breaches.priority += usize::from(m.priority);
+        breaches.rtt += usize::from(m.rtt);
     }
     let mut by_reason: BTreeMap<&'static str, usize> = BTreeMap::new();
     for &(p, r) in &sol.unscheduled {

@@ -105,24 +105,36 @@ pub struct Solution {
     pub solver: SolverInfo,
 }
 
+/// The targets a case rebooked on a date misses (SPEC.md section 4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Missed {
+    /// Cancelled on the day and rebooked more than 28 days after the original date.
+    pub cancelled_on_day: bool,
+    /// More than the clinical-priority target after listing (P1 3, P2 28, P3 91 days; P4 none).
+    pub priority: bool,
+    /// More than 18 weeks (126 days) after referral.
+    pub rtt: bool,
+}
+
+/// The targets case `pr` misses when rebooked on `date`.
+pub fn missed(pr: &crate::model::Procedure, date: NaiveDate) -> Missed {
+    let over = |from: Option<NaiveDate>, days: i64| from.is_some_and(|f| (date - f).num_days() > days);
+    Missed {
+        cancelled_on_day: pr.cancelled_on_day && over(pr.original_date, 28),
+        priority: pr.priority.target_days().is_some_and(|d| over(pr.listed, d)),
+        rtt: over(pr.referral, 126),
+    }
+}
+
 /// Cost of rebooking case `p` on `date`: priority-weighted wait plus any target breaches.
 pub fn case_cost(inst: &Instance, p: usize, date: NaiveDate) -> i64 {
     let pr = &inst.procedures[p];
     let w = &inst.weights;
-    let mut cost = w.wait_per_day[pr.priority.index()] * (date - pr.earliest).num_days().max(0);
-    let breached = |from: Option<NaiveDate>, days: i64| from.is_some_and(|f| (date - f).num_days() > days);
-    if pr.cancelled_on_day && breached(pr.original_date, 28) {
-        cost += w.breach_cancelled_on_day;
-    }
-    if let Some(days) = pr.priority.target_days() {
-        if breached(pr.listed, days) {
-            cost += w.breach_priority;
-        }
-    }
-    if breached(pr.referral, 126) {
-        cost += w.breach_rtt;
-    }
-    cost
+    let m = missed(pr, date);
+    w.wait_per_day[pr.priority.index()] * (date - pr.earliest).num_days().max(0)
+        + i64::from(m.cancelled_on_day) * w.breach_cancelled_on_day
+        + i64::from(m.priority) * w.breach_priority
+        + i64::from(m.rtt) * w.breach_rtt
 }
 
 /// The objective of SPEC.md section 4, term by term.

@@ -167,8 +167,10 @@ pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Re
         "session",
         "surgeon",
     ])?;
+    let by_id: std::collections::HashMap<&str, &crate::model::Procedure> =
+        inst.procedures.iter().map(|p| (p.id.as_str(), p)).collect();
     for a in &schedule.assignments {
-        let pr = inst.procedures.iter().find(|p| p.id == a.procedure);
+        let pr = by_id.get(a.procedure.as_str()).copied();
         let patient = pr.and_then(|p| p.patient.clone()).unwrap_or_default();
         let specialty = pr.map(|p| p.specialty.clone()).unwrap_or_default();
         let priority = pr.map(|p| p.priority.as_str()).unwrap_or_default();
