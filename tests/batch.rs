@@ -132,6 +132,14 @@ fn cli_batch_with_a_broken_file_and_an_unplannable_trust_solves_the_rest_and_fai
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("broken.json") && stderr.contains("E002"), "{stderr}");
     assert!(stderr.contains("two.json") && stderr.contains("deadline"), "{stderr}");
+    // Not a terminal: one progress line per finished trust instead of a bar.
+    for n in 1..=6 {
+        assert!(stderr.contains(&format!("[{n}/6] ")), "{stderr}");
+    }
+    assert!(
+        stderr.contains("two: FAILED") && stderr.contains("broken: INVALID input"),
+        "{stderr}"
+    );
     assert_eq!(
         files_in(out.path()),
         [
