@@ -4,7 +4,7 @@
 //! directory that cannot be created: a wrong `--out`).
 
 use crate::batch::{self, Outcome, Task, TrustResult};
-use crate::io::{self, schedule::parse_schedule_json};
+use crate::io::{self, schedule::parse_schedule_json, schedule::ScheduleFile};
 use crate::model::Priority;
 use crate::progress::{Mode, Progress};
 use crate::strategy::{self, SolveOptions, Strategy};
@@ -400,36 +400,36 @@ fn report_source(instance: &Path, schedule: &Path) -> String {
     format!("{} and {}", name(instance), name(schedule))
 }
 
-/// `rebook report`: the plan of one trust as a self-contained HTML page.
-pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
+/// Reads and validates an instance and parses a schedule for it, printing every problem with its
+/// file; `Err` carries the exit code (2). Shared by `rebook check` and `rebook report`.
+pub fn load_plan(instance: &Path, schedule: &Path) -> Result<(crate::model::Instance, ScheduleFile), i32> {
     let loaded = io::load_instance(instance);
     let Some(inst) = loaded.instance else {
         for d in loaded.errors() {
             eprintln!("{}: {d}", instance.display());
         }
-        return 2;
+        return Err(2);
     };
-    let text = match std::fs::read_to_string(schedule) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
-            return 2;
-        }
-    };
-    let file = match parse_schedule_json(&text) {
-        Ok(f) => f,
-        Err((at, msg)) => {
-            eprintln!(
-                "error: {}: not a rebook-schedule/1 file{}: {msg}",
-                schedule.display(),
-                if at.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at {at}")
-                }
-            );
-            return 2;
-        }
+    let text = std::fs::read_to_string(schedule).map_err(|e| {
+        eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
+        2
+    })?;
+    let file = parse_schedule_json(&text).map_err(|(at, msg)| {
+        eprintln!(
+            "error: {}: not a rebook-schedule/1 file: at {}: {msg} (hint: see SPEC.md section 5 for the schedule format)",
+            schedule.display(),
+            if at.is_empty() { "top level" } else { &at }
+        );
+        2
+    })?;
+    Ok((inst, file))
+}
+
+/// `rebook report`: the plan of one trust as a self-contained HTML page.
+pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
+    let (inst, file) = match load_plan(instance, schedule) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let target = out.map(Path::to_path_buf).unwrap_or_else(|| {
         let name = schedule

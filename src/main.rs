@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use rebook::check;
-use rebook::io::{self, schedule::parse_schedule_json};
+use rebook::io;
 use rebook::strategy::SolveOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -411,30 +411,9 @@ fn validate(paths: &[PathBuf]) -> ExitCode {
 }
 
 fn check_cmd(instance: &std::path::Path, schedule: &std::path::Path) -> ExitCode {
-    let loaded = io::load_instance(instance);
-    let Some(inst) = loaded.instance else {
-        for d in loaded.errors() {
-            eprintln!("{}: {d}", instance.display());
-        }
-        return ExitCode::from(2);
-    };
-    let text = match std::fs::read_to_string(schedule) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
-            return ExitCode::from(2);
-        }
-    };
-    let file = match parse_schedule_json(&text) {
-        Ok(f) => f,
-        Err((path, msg)) => {
-            eprintln!(
-                "error: {}: at {}: {msg} (hint: see SPEC.md section 5 for the schedule format)",
-                schedule.display(),
-                if path.is_empty() { "top level" } else { &path }
-            );
-            return ExitCode::from(2);
-        }
+    let (inst, file) = match rebook::cli::load_plan(instance, schedule) {
+        Ok(x) => x,
+        Err(code) => return exit(code),
     };
     let report = check::check(&inst, &file);
     for w in &report.warnings {
