@@ -40,7 +40,10 @@ impl Tally {
     }
 }
 
-fn strategies(names: &[String]) -> Result<Vec<Box<dyn Strategy>>, String> {
+/// The strategies of a batch, in the order given.
+type Strategies = Vec<Box<dyn Strategy>>;
+
+fn strategies(names: &[String]) -> Result<Strategies, String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for name in names {
@@ -67,8 +70,13 @@ fn strategies(names: &[String]) -> Result<Vec<Box<dyn Strategy>>, String> {
     Ok(out)
 }
 
-/// Instance files and the output directory, or the exit code of a usage error.
-fn prepare(paths: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, i32> {
+/// The strategies, the instance files and the output directory, or the exit code of a usage
+/// error (checked in that order: an unknown strategy creates no directory).
+fn prepare(names: &[String], paths: &[PathBuf], out: &Path) -> Result<(Strategies, Vec<PathBuf>), i32> {
+    let strats = strategies(names).map_err(|e| {
+        eprintln!("error: {e}");
+        2
+    })?;
     let files = io::instance_paths(paths).map_err(|e| {
         eprintln!("error: {e}");
         2
@@ -88,7 +96,7 @@ fn prepare(paths: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, i32> {
         eprintln!("error: {}: cannot create the output directory: {e}", out.display());
         2
     })?;
-    Ok(files)
+    Ok((strats, files))
 }
 
 /// Prints a run's diagnostics (warnings of solved trusts, errors of the others) and counts it.
@@ -137,13 +145,18 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
         let html = crate::report::plan_html(instance, schedule, &report_source(&r.path, &json_path));
         files.push((dir.join(format!("{stem}.report.html")), html.into_bytes()));
     }
-    for (i, (path, bytes)) in files.iter().enumerate() {
-        if let Err(e) = io::write_atomic(path, bytes) {
-            for (done, _) in &files[..i] {
-                let _ = std::fs::remove_file(done);
-            }
-            return Err(format!("cannot write {}: {e}", path.display()));
+    write_files(&files).map_err(|(i, e)| {
+        for (done, _) in &files[..i] {
+            let _ = std::fs::remove_file(done);
         }
+        e
+    })
+}
+
+/// Writes each file atomically, in order, stopping at the first that fails: its index and why.
+fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (usize, String)> {
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        io::write_atomic(path, bytes).map_err(|e| (i, format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -200,92 +213,9 @@ fn pooled_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<(Priority, i64)>
         .collect()
 }
 
-/// Runs the tasks with progress on stderr; returns the results and the wall-clock seconds.
-fn run_batch(tasks: &[Task<'_>], opts: &BatchOptions, with_strategy: bool) -> (Vec<TrustResult>, f64) {
-    let started = std::time::Instant::now();
-    let progress = Progress::new(tasks.len(), opts.progress, with_strategy);
-    let results = batch::run(tasks, &opts.solve, opts.jobs, |e| progress.observe(e));
-    progress.finish();
-    (results, started.elapsed().as_secs_f64())
-}
-
-/// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
-/// and with `report` each plan's HTML page as `<stem>.report.html`.
-pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOptions, report: bool) -> i32 {
-    let strat = match strategies(&[strategy_name.to_string()]) {
-        Ok(mut s) => s.remove(0),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let files = match prepare(paths, out) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let tasks: Vec<Task> = files
-        .iter()
-        .map(|p| Task {
-            path: p,
-            strategy: strat.as_ref(),
-        })
-        .collect();
-    let (results, wall) = run_batch(&tasks, opts, false);
-
-    let mut tally = Tally::default();
-    let refs: Vec<&TrustResult> = results.iter().collect();
-    for r in &results {
-        report_problems(r, &mut tally);
-    }
-    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
-    write_plans(&refs, &mut rows.iter_mut().collect::<Vec<_>>(), out, report, &mut tally);
-    let row_refs: Vec<&Row> = rows.iter().collect();
-    let waits: Vec<i64> = pooled_waits(&refs, &row_refs).into_iter().map(|(_, w)| w).collect();
-    let total = summary::total(strat.name(), &row_refs, &waits);
-
-    let mut table = rows.clone();
-    table.push(total.clone());
-    let written = summary::to_csv(&table, false)
-        .map_err(|e| e.to_string())
-        .and_then(|csv| io::write_atomic(&out.join("summary.csv"), &csv).map_err(|e| e.to_string()))
-        .and_then(|_| {
-            io::write_atomic(
-                &out.join("summary.json"),
-                &summary::summary_json(strat.name(), &opts.solve, &rows, &total),
-            )
-            .map_err(|e| e.to_string())
-        });
-    if let Err(e) = written {
-        eprintln!("error: {}: cannot write the summary: {e}", out.display());
-        tally.failed += 1;
-    }
-    crate::outln!("{}", summary::text_table(&table).trim_end());
-    let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
-    eprintln!(
-        "{solved} of {} trust(s) solved with {} in {wall:.1} s wall-clock ({}); plans and summary in {}",
-        results.len(),
-        strat.name(),
-        jobs_label(opts.jobs),
-        out.display()
-    );
-    tally.code()
-}
-
-/// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
-/// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
-pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOptions) -> i32 {
-    let strats = match strategies(names) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let files = match prepare(paths, out) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    // Trust-major order: the rows of one trust sit together.
+/// Runs every file with every strategy (the runs of one file together) with progress on stderr;
+/// returns the results in that order and the wall-clock seconds.
+fn run_batch(files: &[PathBuf], strats: &[Box<dyn Strategy>], opts: &BatchOptions) -> (Vec<TrustResult>, f64) {
     let tasks: Vec<Task> = files
         .iter()
         .flat_map(|p| {
@@ -295,20 +225,43 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
             })
         })
         .collect();
-    let (results, wall) = run_batch(&tasks, opts, true);
+    let started = std::time::Instant::now();
+    let progress = Progress::new(tasks.len(), opts.progress, strats.len() > 1);
+    let results = batch::run(&tasks, &opts.solve, opts.jobs, |e| progress.observe(e));
+    progress.finish();
+    (results, started.elapsed().as_secs_f64())
+}
 
-    let mut tally = Tally::default();
-    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
-    let mut totals = Vec::new();
-    let mut waits: BTreeMap<String, Vec<(Priority, i64)>> = BTreeMap::new();
-    for s in &strats {
-        let name = s.name();
-        let idx: Vec<usize> = (0..results.len()).filter(|&i| results[i].strategy == name).collect();
-        let of: Vec<&TrustResult> = idx.iter().map(|&i| &results[i]).collect();
-        let dir = out.join(io::safe_stem(name));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            let message = format!("cannot create {}: {e}", dir.display());
-            eprintln!("error: {message}");
+/// What one strategy's runs of a batch add up to.
+struct StrategyTotal {
+    total: Row,
+    /// The (priority, wait) of every case its written plans rebook.
+    waits: Vec<(Priority, i64)>,
+}
+
+/// Writes the plans of strategy `name` into `dir` (or, when `dir` could not be created, marks its
+/// solved rows failed with that message) and totals its rows. `rows[i]` belongs to `results[i]`.
+fn settle_strategy(
+    name: &str,
+    results: &[TrustResult],
+    rows: &mut [Row],
+    dir: Result<&Path, String>,
+    report: bool,
+    tally: &mut Tally,
+) -> StrategyTotal {
+    let idx: Vec<usize> = (0..results.len()).filter(|&i| results[i].strategy == name).collect();
+    let of: Vec<&TrustResult> = idx.iter().map(|&i| &results[i]).collect();
+    match dir {
+        Ok(dir) => {
+            let mut mine: Vec<&mut Row> = rows
+                .iter_mut()
+                .enumerate()
+                .filter(|(i, _)| idx.contains(i))
+                .map(|(_, r)| r)
+                .collect();
+            write_plans(&of, &mut mine, dir, report, tally);
+        }
+        Err(message) => {
             for &i in &idx {
                 if rows[i].status == summary::RunStatus::Solved {
                     tally.failed += 1;
@@ -316,46 +269,107 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
                     rows[i].message = message.clone();
                 }
             }
-        } else {
-            let mut mine: Vec<&mut Row> = rows
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, _)| idx.contains(i))
-                .map(|(_, r)| r)
-                .collect();
-            write_plans(&of, &mut mine, &dir, false, &mut tally);
         }
-        let row_refs: Vec<&Row> = idx.iter().map(|&i| &rows[i]).collect();
-        let w = pooled_waits(&of, &row_refs);
-        totals.push(summary::total(
-            name,
-            &row_refs,
-            &w.iter().map(|&(_, d)| d).collect::<Vec<_>>(),
-        ));
-        waits.insert(name.to_string(), w);
     }
+    let row_refs: Vec<&Row> = idx.iter().map(|&i| &rows[i]).collect();
+    let waits = pooled_waits(&of, &row_refs);
+    let days: Vec<i64> = waits.iter().map(|&(_, d)| d).collect();
+    StrategyTotal {
+        total: summary::total(name, &row_refs, &days),
+        waits,
+    }
+}
+
+/// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
+/// and with `report` each plan's HTML page as `<stem>.report.html`.
+pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOptions, report: bool) -> i32 {
+    let (strats, files) = match prepare(&[strategy_name.to_string()], paths, out) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let name = strats[0].name();
+    let (results, wall) = run_batch(&files, &strats, opts);
+
+    let mut tally = Tally::default();
     for r in &results {
         report_problems(r, &mut tally);
+    }
+    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
+    let total = settle_strategy(name, &results, &mut rows, Ok(out), report, &mut tally).total;
+
+    let mut table = rows.clone();
+    table.push(total.clone());
+    let written = summary::to_csv(&table, false)
+        .map_err(|e| e.to_string())
+        .and_then(|csv| {
+            write_files(&[
+                (out.join("summary.csv"), csv),
+                (
+                    out.join("summary.json"),
+                    summary::summary_json(name, &opts.solve, &rows, &total),
+                ),
+            ])
+            .map_err(|(_, e)| e)
+        });
+    if let Err(e) = written {
+        eprintln!("error: cannot write the summary: {e}");
+        tally.failed += 1;
+    }
+    crate::outln!("{}", summary::text_table(&table).trim_end());
+    let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
+    eprintln!(
+        "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}); plans and summary in {}",
+        results.len(),
+        jobs_label(opts.jobs),
+        out.display()
+    );
+    tally.code()
+}
+
+/// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
+/// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
+pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOptions) -> i32 {
+    let (strats, files) = match prepare(names, paths, out) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (results, wall) = run_batch(&files, &strats, opts);
+
+    let mut tally = Tally::default();
+    for r in &results {
+        report_problems(r, &mut tally);
+    }
+    let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
+    let mut totals = Vec::new();
+    let mut waits: BTreeMap<String, Vec<(Priority, i64)>> = BTreeMap::new();
+    for s in &strats {
+        let name = s.name();
+        let dir = out.join(io::safe_stem(name));
+        let dir = std::fs::create_dir_all(&dir).map(|_| dir.as_path()).map_err(|e| {
+            let message = format!("cannot create {}: {e}", dir.display());
+            eprintln!("error: {message}");
+            message
+        });
+        let settled = settle_strategy(name, &results, &mut rows, dir, false, &mut tally);
+        totals.push(settled.total);
+        waits.insert(name.to_string(), settled.waits);
     }
     rows.extend(totals);
 
     let label = batch_label(paths);
-    let written = summary::to_csv(&rows, true)
-        .map_err(|e| e.to_string())
-        .and_then(|csv| io::write_atomic(&out.join("comparison.csv"), &csv).map_err(|e| e.to_string()))
-        .and_then(|_| {
-            io::write_atomic(&out.join("comparison.md"), summary::markdown(&label, &rows).as_bytes())
-                .map_err(|e| e.to_string())
-        })
-        .and_then(|_| {
-            io::write_atomic(
-                &out.join("comparison.html"),
-                crate::report::comparison_html(&label, &rows, &waits).as_bytes(),
-            )
-            .map_err(|e| e.to_string())
-        });
+    let written = summary::to_csv(&rows, true).map_err(|e| e.to_string()).and_then(|csv| {
+        write_files(&[
+            (out.join("comparison.csv"), csv),
+            (out.join("comparison.md"), summary::markdown(&label, &rows).into_bytes()),
+            (
+                out.join("comparison.html"),
+                crate::report::comparison_html(&label, &rows, &waits).into_bytes(),
+            ),
+        ])
+        .map_err(|(_, e)| e)
+    });
     if let Err(e) = written {
-        eprintln!("error: {}: cannot write the comparison: {e}", out.display());
+        eprintln!("error: cannot write the comparison: {e}");
         tally.failed += 1;
     }
     crate::outln!("{}", summary::text_table(&rows).trim_end());
