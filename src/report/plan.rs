@@ -353,6 +353,17 @@ fn verdict_summary(w: &mut Writer, plan: &Plan) {
     w.close();
 }
 
+/// Opens a table with one header row of (label, class) cells and opens its body.
+fn table_head(w: &mut Writer, headers: &[(&str, &str)]) {
+    w.open("table", &[]);
+    w.open("thead", &[]).open("tr", &[]);
+    for &(h, class) in headers {
+        w.elem("th", &[("class", &class)], h);
+    }
+    w.close().close();
+    w.open("tbody", &[]);
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -1130,22 +1141,19 @@ fn unscheduled(w: &mut Writer, plan: &Plan) {
             u.procedure.as_str(),
         )
     });
-    w.open("table", &[]);
-    w.open("thead", &[]).open("tr", &[]);
-    for (h, class) in [
-        ("Case", ""),
-        ("Specialty", ""),
-        ("Procedure", ""),
-        ("Priority", ""),
-        ("Duration", "num"),
-        ("Original date", ""),
-        ("Named surgeon", ""),
-        ("Reason", ""),
-    ] {
-        w.elem("th", &[("class", &class)], h);
-    }
-    w.close().close();
-    w.open("tbody", &[]);
+    table_head(
+        w,
+        &[
+            ("Case", ""),
+            ("Specialty", ""),
+            ("Procedure", ""),
+            ("Priority", ""),
+            ("Duration", "num"),
+            ("Original date", ""),
+            ("Named surgeon", ""),
+            ("Reason", ""),
+        ],
+    );
     for (p, u) in rows {
         w.open("tr", &[]);
         w.elem("td", &[("class", &"nowrap")], &u.procedure);
@@ -1315,23 +1323,20 @@ fn operating_list(w: &mut Writer, plan: &Plan, theatre: &str, cases: &[&Case]) {
             w.elem("p", &[("class", &"flag")], "This list is not in the instance.");
         }
     }
-    w.open("table", &[]);
-    w.open("thead", &[]).open("tr", &[]);
-    for (h, class) in [
-        ("Start", ""),
-        ("End", ""),
-        ("Case", ""),
-        ("Patient", ""),
-        ("Procedure", ""),
-        ("Specialty", ""),
-        ("Priority", ""),
-        ("Duration", "num"),
-        ("Surgeon", ""),
-    ] {
-        w.elem("th", &[("class", &class)], h);
-    }
-    w.close().close();
-    w.open("tbody", &[]);
+    table_head(
+        w,
+        &[
+            ("Start", ""),
+            ("End", ""),
+            ("Case", ""),
+            ("Patient", ""),
+            ("Procedure", ""),
+            ("Specialty", ""),
+            ("Priority", ""),
+            ("Duration", "num"),
+            ("Surgeon", ""),
+        ],
+    );
     for c in cases {
         w.open("tr", &[]);
         w.elem("td", &[], &c.a.start).elem("td", &[], &c.a.end);
