@@ -1,43 +1,37 @@
 //! Batches: one bad trust never stops the others, outputs do not depend on `--jobs`, and the
 //! summary and comparison files keep their columns.
 
+mod common;
+
 use assert_cmd::Command;
 use rebook::batch::{self, Outcome, Task};
 use rebook::model::Instance;
 use rebook::schedule::Solution;
 use rebook::strategy::{self, SolveError, SolveOptions, Strategy};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn rebook() -> Command {
     Command::cargo_bin("rebook").unwrap()
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// Valid input that no strategy can plan (a solver failure).
+fn unplannable() -> String {
+    common::unplannable().to_string()
 }
-
-/// Two mandatory cases, one slot: valid input that no strategy can plan (a solver failure).
-const UNPLANNABLE: &str = r#"{
-  "format": "rebook-instance/1", "trust": {"id": "TWO"},
-  "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
-  "theatres": [{"id": "T1", "specialties": ["gs"]}],
-  "surgeons": [{"id": "S1", "specialties": ["gs"]}],
-  "sessions": [{"id": "K", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "10:00", "surgeon": "S1"}],
-  "procedures": [
-    {"id": "A", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"},
-    {"id": "B", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"}
-  ]
-}"#;
 
 /// A batch directory: the small Kent trusts, two fixtures, and `extra` files (name, text).
 fn batch_dir(extra: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for f in ["medway-RPA.json", "dartford-gravesham-RN7.json"] {
-        std::fs::copy(root().join("instances/kent-2016-04").join(f), dir.path().join(f)).unwrap();
+        std::fs::copy(
+            common::root().join("instances/kent-2016-04").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
     }
     for f in ["pooled", "shift-chain"] {
         std::fs::copy(
-            root().join("tests/fixtures").join(f).join("instance.json"),
+            common::root().join("tests/fixtures").join(f).join("instance.json"),
             dir.path().join(format!("fixture-{f}.json")),
         )
         .unwrap();
@@ -46,15 +40,6 @@ fn batch_dir(extra: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     dir
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Panics on one trust, plans the others with `priority`.
@@ -76,8 +61,11 @@ impl Strategy for Boom {
 
 #[test]
 fn a_panic_and_a_broken_file_leave_the_other_trusts_solved() {
-    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", UNPLANNABLE)]);
-    let mut paths: Vec<PathBuf> = files_in(dir.path()).iter().map(|f| dir.path().join(f)).collect();
+    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", unplannable().as_str())]);
+    let mut paths: Vec<PathBuf> = common::file_names(dir.path())
+        .iter()
+        .map(|f| dir.path().join(f))
+        .collect();
     paths.sort();
     let boom = Boom { on: "RPA" };
     for jobs in [1, 2] {
@@ -120,7 +108,7 @@ fn a_panic_and_a_broken_file_leave_the_other_trusts_solved() {
 
 #[test]
 fn cli_batch_with_a_broken_file_and_an_unplannable_trust_solves_the_rest_and_fails() {
-    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", UNPLANNABLE)]);
+    let dir = batch_dir(&[("broken.json", "{ not json"), ("two.json", unplannable().as_str())]);
     let out = tempfile::tempdir().unwrap();
     let assert = rebook()
         .arg("solve")
@@ -141,7 +129,7 @@ fn cli_batch_with_a_broken_file_and_an_unplannable_trust_solves_the_rest_and_fai
         "{stderr}"
     );
     assert_eq!(
-        files_in(out.path()),
+        common::file_names(out.path()),
         [
             "CHAIN.assignments.csv",
             "CHAIN.schedule.json",
@@ -217,8 +205,8 @@ fn jobs_1_and_jobs_2_write_identical_files() {
             out
         })
         .collect();
-    let names = files_in(outs[0].path());
-    assert_eq!(names, files_in(outs[1].path()));
+    let names = common::file_names(outs[0].path());
+    assert_eq!(names, common::file_names(outs[1].path()));
     assert_eq!(names.len(), 4 * 2 + 2);
     for name in names {
         let a = std::fs::read(outs[0].path().join(&name)).unwrap();
@@ -276,7 +264,11 @@ fn summary_and_comparison_csv_columns_are_stable() {
         assert!(cmp.path().join(f).exists(), "{f}");
     }
     for s in ["fifo", "priority"] {
-        assert_eq!(files_in(&cmp.path().join(s)).len(), 8, "{s}: two files per trust");
+        assert_eq!(
+            common::file_names(&cmp.path().join(s)).len(),
+            8,
+            "{s}: two files per trust"
+        );
     }
 }
 
@@ -331,7 +323,7 @@ use predicates::prelude::PredicateBooleanExt;
 #[test]
 fn report_writes_one_self_contained_page_and_fails_on_a_broken_plan() {
     let out = tempfile::tempdir().unwrap();
-    let inst = root().join("instances/kent-2016-04/medway-RPA.json");
+    let inst = common::root().join("instances/kent-2016-04/medway-RPA.json");
     rebook()
         .arg("solve")
         .arg(&inst)
@@ -396,7 +388,7 @@ fn report_writes_one_self_contained_page_and_fails_on_a_broken_plan() {
 /// code still reports the failed trust.
 #[test]
 fn a_closed_stdout_still_writes_the_summary_and_keeps_the_exit_code() {
-    let dir = batch_dir(&[("two.json", UNPLANNABLE)]);
+    let dir = batch_dir(&[("two.json", unplannable().as_str())]);
     let out = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rebook"))
         .arg("solve")
@@ -419,7 +411,7 @@ fn a_closed_stdout_still_writes_the_summary_and_keeps_the_exit_code() {
 /// ignore case), in file order.
 #[test]
 fn colliding_trust_ids_never_overwrite_each_other() {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/pooled/instance.json")).unwrap();
+    let text = std::fs::read_to_string(common::root().join("tests/fixtures/pooled/instance.json")).unwrap();
     let with_id = |id: &str| text.replace("\"id\": \"POOL\"", &format!("\"id\": \"{id}\""));
     let dir = tempfile::tempdir().unwrap();
     for (file, id) in [("1.json", "A"), ("2.json", "A"), ("3.json", "A-2"), ("4.json", "a")] {
@@ -433,7 +425,7 @@ fn colliding_trust_ids_never_overwrite_each_other() {
         .arg(out.path())
         .assert()
         .success();
-    let plans: Vec<String> = files_in(out.path())
+    let plans: Vec<String> = common::file_names(out.path())
         .into_iter()
         .filter(|f| f.ends_with(".schedule.json"))
         .collect();

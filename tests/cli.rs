@@ -122,11 +122,7 @@ fn solve_on_a_bad_file_writes_nothing_for_it_and_exits_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("E101"));
-    let mut written: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    written.sort();
+    let written = common::file_names(out.path());
     // The bad file gets a row in the summary, and no plan.
     assert_eq!(
         written,
@@ -170,11 +166,7 @@ fn trust_ids_cannot_escape_the_output_directory() {
         .arg(&out)
         .assert()
         .success();
-    let mut written: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    written.sort();
+    let written = common::file_names(&out);
     assert_eq!(
         written,
         [

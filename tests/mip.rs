@@ -336,17 +336,7 @@ fn no_time_returns_the_warm_start_with_a_time_limit_status() {
 /// they cannot. The heuristics fail; the MIP proves it and names the cases.
 #[test]
 fn competing_deadlines_are_reported_as_infeasible() {
-    let v = json!({
-        "format": "rebook-instance/1", "trust": {"id": "TWO"},
-        "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
-        "theatres": [{"id": "T1", "specialties": ["gs"]}],
-        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
-        "sessions": [{"id": "K", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "10:00", "surgeon": "S1"}],
-        "procedures": [
-            {"id": "A", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"},
-            {"id": "B", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"}
-        ],
-    });
+    let v = common::unplannable();
     let inst = instance_from(&v);
     match strategy::by_name("mip").unwrap().solve(&inst, &SolveOptions::default()) {
         Err(e @ SolveError::DeadlineInfeasible { proven: true, .. }) => {

@@ -61,3 +61,29 @@ pub fn bundled_instances() -> Vec<PathBuf> {
     assert!(!paths.is_empty());
     paths
 }
+
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Two mandatory cases, one slot: each fits alone (so validation accepts the file), together
+/// they cannot, so no strategy can plan it.
+pub fn unplannable() -> serde_json::Value {
+    serde_json::json!({
+        "format": "rebook-instance/1", "trust": {"id": "TWO"},
+        "horizon": {"start": "2016-05-03", "end": "2016-05-06"},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+        "sessions": [{"id": "K", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "10:00", "surgeon": "S1"}],
+        "procedures": [
+            {"id": "A", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"},
+            {"id": "B", "specialty": "gs", "duration": 90, "surgeon": "S1", "priority": "P2", "deadline": "2016-05-05"}
+        ],
+    })
+}
