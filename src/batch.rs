@@ -28,6 +28,8 @@ pub enum Outcome {
         schedule: Box<ScheduleFile>,
         solution: Box<Solution>,
         metrics: Box<Metrics>,
+        /// The checker's report on `schedule`: no violation, maybe fixed-roster warnings.
+        check: Box<check::CheckReport>,
         warnings: Vec<Diagnostic>,
     },
     /// The input is invalid (exit code 2).
@@ -125,6 +127,7 @@ pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> 
                     schedule: Box::new(file),
                     solution: Box::new(sol),
                     metrics: Box::new(m),
+                    check: Box::new(report),
                     warnings,
                 }
             }

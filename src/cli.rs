@@ -129,7 +129,13 @@ fn report_problems(r: &TrustResult, tally: &mut Tally) {
 /// and, with `report`, the HTML page. All or nothing: when one cannot be written, those already
 /// written are removed, so a trust the summary calls failed leaves no plan behind.
 fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(), String> {
-    let Outcome::Solved { instance, schedule, .. } = &r.outcome else {
+    let Outcome::Solved {
+        instance,
+        schedule,
+        check,
+        ..
+    } = &r.outcome
+    else {
         return Ok(());
     };
     let json_path = dir.join(format!("{stem}.schedule.json"));
@@ -142,7 +148,7 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
         (dir.join(format!("{stem}.assignments.csv")), csv),
     ];
     if report {
-        let html = crate::report::plan_html(instance, schedule, &report_source(&r.path, &json_path));
+        let html = crate::report::plan_html_checked(instance, schedule, check, &report_source(&r.path, &json_path));
         files.push((dir.join(format!("{stem}.report.html")), html.into_bytes()));
     }
     write_files(&files).map_err(|(i, e)| {
@@ -457,7 +463,8 @@ pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
         schedule.with_file_name(format!("{stem}.report.html"))
     });
     let source = report_source(instance, schedule);
-    let html = crate::report::plan_html(&inst, &file, &source);
+    let verdict = crate::check::check(&inst, &file);
+    let html = crate::report::plan_html_checked(&inst, &file, &verdict, &source);
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("error: {}: cannot create the directory: {e}", dir.display());
@@ -468,7 +475,6 @@ pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
         eprintln!("error: {}: cannot write the report: {e}", target.display());
         return 1;
     }
-    let verdict = crate::check::check(&inst, &file);
     if verdict.is_ok() {
         eprintln!("report written to {}", target.display());
         0

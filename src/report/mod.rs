@@ -24,7 +24,18 @@ use std::collections::BTreeMap;
 /// (e.g. the instance and schedule file names). Runs [`crate::check::check`] itself and shows the
 /// verdict. Assignments whose ids are not in the instance are flagged and left out of the charts.
 pub fn plan_html(inst: &crate::model::Instance, schedule: &crate::io::schedule::ScheduleFile, source: &str) -> String {
-    plan::page(inst, schedule, source)
+    plan::page(inst, schedule, &crate::check::check(inst, schedule), source)
+}
+
+/// [`plan_html`] for a schedule the caller has already checked: `check` is
+/// [`crate::check::check`]'s report on it, shown as the verdict.
+pub fn plan_html_checked(
+    inst: &crate::model::Instance,
+    schedule: &crate::io::schedule::ScheduleFile,
+    check: &crate::check::CheckReport,
+    source: &str,
+) -> String {
+    plan::page(inst, schedule, check, source)
 }
 
 /// The comparison of strategies over a batch as one self-contained HTML page.

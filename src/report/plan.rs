@@ -8,7 +8,7 @@
 use super::html::{Ids, Writer};
 use super::svg::{self, Block, Daily, DailyStyle, HistAxis, Lane, LaneBox};
 use super::{card, day, minutes, nav, page_start, priority_legend, strategy_meaning, thousands};
-use crate::check::{self, CheckReport};
+use crate::check::CheckReport;
 use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto};
 use crate::metrics::{self, Metrics};
 use crate::model::time::{parse_clock, parse_date};
@@ -50,7 +50,7 @@ struct Plan<'a> {
     /// The fully resolved assignments (case, list and surgeon all known).
     solution: Solution,
     metrics: Metrics,
-    check: CheckReport,
+    check: &'a CheckReport,
     /// What could not be resolved, in plain words.
     problems: Vec<String>,
 }
@@ -71,7 +71,7 @@ fn parse_reason(s: &str) -> Option<Reason> {
 }
 
 impl<'a> Plan<'a> {
-    fn resolve(inst: &'a Instance, sch: &'a ScheduleFile) -> Plan<'a> {
+    fn resolve(inst: &'a Instance, sch: &'a ScheduleFile, check: &'a CheckReport) -> Plan<'a> {
         let index = |ids: Vec<&'a str>| -> BTreeMap<&'a str, usize> {
             ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
         };
@@ -147,7 +147,7 @@ impl<'a> Plan<'a> {
             unscheduled,
             metrics: metrics::compute(inst, &solution),
             solution,
-            check: check::check(inst, sch),
+            check,
             problems,
         }
     }
@@ -189,9 +189,9 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The plan page.
-pub fn page(inst: &Instance, sch: &ScheduleFile, source: &str) -> String {
-    let plan = Plan::resolve(inst, sch);
+/// The plan page; `check` is the checker's report on `sch`.
+pub fn page(inst: &Instance, sch: &ScheduleFile, check: &CheckReport, source: &str) -> String {
+    let plan = Plan::resolve(inst, sch, check);
     let trust = match &inst.trust_name {
         Some(name) => format!("{name} ({})", inst.trust_id),
         None => inst.trust_id.clone(),
