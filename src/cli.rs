@@ -212,7 +212,7 @@ fn pooled_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<(Priority, i64)>
         .zip(rows)
         .filter(|(_, row)| row.status == summary::RunStatus::Solved)
         .filter_map(|(r, _)| match &r.outcome {
-            Outcome::Solved { instance, solution, .. } => Some(summary::waits(instance, solution)),
+            Outcome::Solved { instance, solution, .. } => Some(crate::metrics::waits(instance, solution)),
             _ => None,
         })
         .flatten()

@@ -88,10 +88,23 @@ pub fn surgeon_items(inst: &Instance, placements: &[Placement]) -> Vec<Vec<Item>
     items
 }
 
+/// The wait (days from `original_date`, or `earliest` when absent, to the new date) of every
+/// scheduled case, with its priority: the `wait_days` statistics, distributions and totals.
+pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(crate::model::Priority, i64)> {
+    sol.placements
+        .iter()
+        .map(|pl| {
+            let pr = &inst.procedures[pl.procedure];
+            let date = inst.sessions[pl.session].date;
+            (pr.priority, (date - pr.original_date.unwrap_or(pr.earliest)).num_days())
+        })
+        .collect()
+}
+
 pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
     let mut scheduled_by = [0usize; 4];
     let mut unscheduled_by = [0usize; 4];
-    let mut waits = Vec::new();
+    let mut waits: Vec<i64> = waits(inst, sol).into_iter().map(|(_, d)| d).collect();
     let mut breaches = Breaches {
         cancelled_on_day: 0,
         priority: 0,
@@ -101,7 +114,6 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         let pr = &inst.procedures[pl.procedure];
         let date = inst.sessions[pl.session].date;
         scheduled_by[pr.priority.index()] += 1;
-        waits.push((date - pr.original_date.unwrap_or(pr.earliest)).num_days());
         let m = crate::schedule::missed(pr, date);
         breaches.cancelled_on_day += usize::from(m.cancelled_on_day);
         breaches.priority += usize::from(m.priority);

@@ -7,7 +7,7 @@
 
 use crate::batch::{Outcome, TrustResult};
 use crate::metrics::Metrics;
-use crate::model::{Instance, Priority};
+use crate::model::Priority;
 use crate::schedule::Solution;
 use crate::text::{round2, thousands};
 use serde::Serialize;
@@ -123,18 +123,6 @@ pub const COMPARISON_COLUMNS: [&str; 30] = [
 
 /// Columns of `summary.csv`, in order: those of the comparison without the seconds.
 pub const SUMMARY_COLUMNS: &[&str] = COMPARISON_COLUMNS.as_slice().split_at(29).0;
-
-/// The wait (days) of every scheduled case with its priority, for distributions and totals.
-pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(Priority, i64)> {
-    sol.placements
-        .iter()
-        .map(|pl| {
-            let pr = &inst.procedures[pl.procedure];
-            let date = inst.sessions[pl.session].date;
-            (pr.priority, (date - pr.original_date.unwrap_or(pr.earliest)).num_days())
-        })
-        .collect()
-}
 
 fn file_name(r: &TrustResult) -> String {
     r.path

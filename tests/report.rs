@@ -292,7 +292,7 @@ fn comparison_rows(paths: &[PathBuf], names: &[&str]) -> (Vec<Row>, Waits) {
         let mut mine = Vec::new();
         for r in &results {
             if let batch::Outcome::Solved { instance, solution, .. } = &r.outcome {
-                pooled.extend(summary::waits(instance, solution));
+                pooled.extend(rebook::metrics::waits(instance, solution));
             }
             mine.push(summary::row(r));
         }

@@ -1011,7 +1011,7 @@ fn surgeon_block(w: &mut Writer, plan: &Plan, h: &Hours, dates: &[NaiveDate], id
 fn waits(w: &mut Writer, plan: &Plan) {
     let inst = plan.inst;
     let m = &plan.metrics;
-    let waits = crate::summary::waits(inst, &plan.solution);
+    let waits = crate::metrics::waits(inst, &plan.solution);
     let rtt: Vec<(Priority, i64)> = plan
         .solution
         .placements
