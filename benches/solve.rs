@@ -40,7 +40,7 @@ fn build(c: &mut Criterion) {
     let mut g = c.benchmark_group("mip_build");
     for (name, inst) in bundled() {
         g.bench_with_input(BenchmarkId::from_parameter(&name), &inst, |b, inst| {
-            b.iter(|| rebook::mip::build_only(inst))
+            b.iter(|| rebook::strategy::mip::build_only(inst))
         });
     }
     g.finish();

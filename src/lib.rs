@@ -3,20 +3,16 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod generate;
-pub mod ihtc;
-pub mod import;
 pub mod io;
 pub mod metrics;
-pub mod mip;
 pub mod model;
-pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schedule;
 pub mod stats;
 pub mod strategy;
-pub mod summary;
 pub mod text;

@@ -6,9 +6,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use proptest::prelude::*;
 use rebook::generate::{self, scenarios, GeneratedFile, Params};
-use rebook::import::csv;
+use rebook::io::csv;
 use rebook::io::instance::InstanceFile;
-use rebook::model::validate::{validate, Code};
+use rebook::io::validate::{validate, Code};
 use rebook::stats;
 use std::path::Path;
 

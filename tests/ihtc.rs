@@ -3,18 +3,18 @@
 
 mod common;
 
-use rebook::ihtc::bench::{bench_one, reference_values};
-use rebook::ihtc::score::score;
-use rebook::ihtc::{parse_instance, parse_solution, to_rebook, to_solution};
-use rebook::model::validate::validate;
+use rebook::bench::ihtc::{bench_one, reference_values};
+use rebook::io::ihtc::score::score;
+use rebook::io::ihtc::{parse_instance, parse_solution, to_rebook, to_solution};
+use rebook::io::validate::validate;
 use rebook::strategy::{by_name, SolveOptions};
 use std::path::{Path, PathBuf};
 
-fn tiny() -> rebook::ihtc::IhtcInstance {
+fn tiny() -> rebook::io::ihtc::IhtcInstance {
     parse_instance(&std::fs::read_to_string(common::root().join("tests/ihtc/tiny.json")).unwrap()).unwrap()
 }
 
-fn solution(name: &str) -> rebook::ihtc::IhtcSolution {
+fn solution(name: &str) -> rebook::io::ihtc::IhtcSolution {
     parse_solution(&std::fs::read_to_string(common::root().join("tests/ihtc").join(name)).unwrap()).unwrap()
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use proptest::prelude::*;
 use rebook::io::load_instance;
-use rebook::model::validate::Code;
+use rebook::io::validate::Code;
 use std::collections::BTreeSet;
 
 fn corpus(dir: &str) -> Vec<std::path::PathBuf> {

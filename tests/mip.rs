@@ -229,7 +229,7 @@ fn decomposition_is_exact_on_tiny_instances() {
             continue;
         };
         let Some(best) = brute_force(&inst) else { continue };
-        let sol = rebook::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
+        let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
         let report = check(&inst, &file);

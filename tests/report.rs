@@ -8,11 +8,11 @@ mod common;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use rebook::batch;
+use rebook::batch::summary::{self, Row};
 use rebook::io::schedule::ScheduleFile;
 use rebook::model::{Instance, Priority};
 use rebook::report::{comparison_html, plan_html};
 use rebook::strategy::{self, SolveOptions};
-use rebook::summary::{self, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

@@ -23,7 +23,7 @@ pub mod scenarios;
 mod trust;
 
 use crate::io::instance::InstanceFile;
-use crate::model::validate::{validate, Code};
+use crate::io::validate::{validate, Code};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -558,18 +558,11 @@ pub fn write_batch(dir: &Path, files: &[GeneratedFile]) -> Result<(), GenerateEr
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut written: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let path = dir.join(&f.file_name);
-        if let Err(source) = crate::io::write_atomic(&path, &f.json) {
-            for w in &written {
-                let _ = std::fs::remove_file(w);
-            }
-            return Err(GenerateError::Io { path, source });
-        }
-        written.push(path);
-    }
-    Ok(())
+    let pairs: Vec<(PathBuf, Vec<u8>)> = files.iter().map(|f| (dir.join(&f.file_name), f.json.clone())).collect();
+    crate::io::write_all_or_nothing(&pairs).map_err(|(i, source)| GenerateError::Io {
+        path: pairs[i].0.clone(),
+        source,
+    })
 }
 
 /// Command-line adjustments on top of a scenario's (or the default) parameters.

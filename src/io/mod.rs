@@ -1,10 +1,13 @@
 //! File formats: the instance and schedule JSON, the assignments CSV, safe output names and
 //! atomic writes.
 
+pub mod csv;
+pub mod ihtc;
 pub mod instance;
 pub mod schedule;
+pub mod validate;
 
-use crate::model::validate::{validate, Code, Diagnostic};
+use crate::io::validate::{validate, Code, Diagnostic};
 use crate::model::Instance;
 use std::path::{Path, PathBuf};
 
@@ -128,6 +131,21 @@ pub fn safe_stem(id: &str) -> String {
     s
 }
 
+/// Writes every `(path, bytes)` pair atomically, in order, or none of them: when one fails, the
+/// files this call already wrote are removed again. The error names the index of the file that
+/// failed and why.
+pub fn write_all_or_nothing<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> Result<(), (usize, std::io::Error)> {
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        if let Err(e) = write_atomic(path.as_ref(), bytes) {
+            for (done, _) in &files[..i] {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err((i, e));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed over the target, so a crash or Ctrl-C never leaves a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -152,8 +170,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The assignments CSV (one row a case): trust, procedure, patient, specialty, priority, date,
 /// start, end, theatre, session, surgeon.
-pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Result<Vec<u8>, ::csv::Error> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record([
         "trust",
         "procedure",

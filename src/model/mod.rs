@@ -9,7 +9,6 @@
 //! with the instance's IANA time zone (see [`crate::model::time`]).
 
 pub mod time;
-pub mod validate;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;

@@ -4,8 +4,8 @@
 use super::html::{Ids, Writer};
 use super::svg::{self, Series};
 use super::{hours, nav, opt1, page_start, priority_legend, strategy_meaning, thousands};
+use crate::batch::summary::{Row, RunStatus};
 use crate::model::Priority;
-use crate::summary::{Row, RunStatus};
 use std::collections::BTreeMap;
 
 const SECTIONS: [(&str, &str); 5] = [

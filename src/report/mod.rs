@@ -39,12 +39,12 @@ pub fn plan_html_checked(
 }
 
 /// The comparison of strategies over a batch as one self-contained HTML page.
-/// `rows`: every [`crate::summary::Row`] (one per trust × strategy, plus one row with
-/// [`crate::summary::Row::is_total`] per strategy), in display order. `waits`: per strategy name, the
+/// `rows`: every [`crate::batch::summary::Row`] (one per trust × strategy, plus one row with
+/// [`crate::batch::summary::Row::is_total`] per strategy), in display order. `waits`: per strategy name, the
 /// (priority, wait days) of every scheduled case of the batch.
 pub fn comparison_html(
     batch: &str,
-    rows: &[crate::summary::Row],
+    rows: &[crate::batch::summary::Row],
     waits: &BTreeMap<String, Vec<(Priority, i64)>>,
 ) -> String {
     compare::page(batch, rows, waits)

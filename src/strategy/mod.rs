@@ -2,9 +2,10 @@
 //!
 //! - `fifo`: treat in turn (what a booking office does by hand).
 //! - `priority`: clinical priority first, then longest wait.
-//! - `mip`: the integer programme (see [`crate::mip`]).
+//! - `mip`: the integer programme (see [`crate::strategy::mip`]).
 
 pub mod greedy;
+pub mod mip;
 
 use crate::model::Instance;
 use crate::schedule::Solution;
@@ -91,7 +92,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Strategy>> {
     match name {
         "fifo" => Some(Box::new(greedy::Greedy::fifo())),
         "priority" => Some(Box::new(greedy::Greedy::priority())),
-        "mip" => Some(Box::new(crate::mip::Mip)),
+        "mip" => Some(Box::new(crate::strategy::mip::Mip)),
         _ => None,
     }
 }

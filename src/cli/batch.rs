@@ -3,12 +3,12 @@
 //! a plan or summary that could not be written), 2 bad input or usage (including an output
 //! directory that cannot be created: a wrong `--out`).
 
+use crate::batch::summary::{self, Row};
 use crate::batch::{self, Outcome, Task, TrustResult};
+use crate::cli::progress::{Mode, Progress};
 use crate::io::{self, schedule::parse_schedule_json, schedule::ScheduleFile};
 use crate::model::Priority;
-use crate::progress::{Mode, Progress};
 use crate::strategy::{self, SolveOptions, Strategy};
-use crate::summary::{self, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -151,20 +151,12 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
         let html = crate::report::plan_html_checked(instance, schedule, check, &report_source(&r.path, &json_path));
         files.push((dir.join(format!("{stem}.report.html")), html.into_bytes()));
     }
-    write_files(&files).map_err(|(i, e)| {
-        for (done, _) in &files[..i] {
-            let _ = std::fs::remove_file(done);
-        }
-        e
-    })
+    write_files(&files)
 }
 
-/// Writes each file atomically, in order, stopping at the first that fails: its index and why.
-fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (usize, String)> {
-    for (i, (path, bytes)) in files.iter().enumerate() {
-        io::write_atomic(path, bytes).map_err(|e| (i, format!("cannot write {}: {e}", path.display())))?;
-    }
-    Ok(())
+/// Writes the files all or none (see [`io::write_all_or_nothing`]), naming the one that failed.
+fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+    io::write_all_or_nothing(files).map_err(|(i, e)| format!("cannot write {}: {e}", files[i].0.display()))
 }
 
 /// Output stems of the solved runs of one strategy (`None` for the others): the trust id made
@@ -315,7 +307,6 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
                     summary::summary_json(name, &opts.solve, &rows, &total),
                 ),
             ])
-            .map_err(|(_, e)| e)
         });
     if let Err(e) = written {
         eprintln!("error: cannot write the summary: {e}");
@@ -372,7 +363,6 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
                 crate::report::comparison_html(&label, &rows, &waits).into_bytes(),
             ),
         ])
-        .map_err(|(_, e)| e)
     });
     if let Err(e) = written {
         eprintln!("error: cannot write the comparison: {e}");

@@ -14,8 +14,6 @@
 //! IHTC weights, and no breach applies because no referral, listing or original date exists);
 //! a session starts at 08:00 (00:00 if it would run past midnight).
 
-pub mod bench;
-pub mod cli;
 pub mod score;
 
 use crate::io::instance::{

@@ -5,8 +5,12 @@
 //! (a roster the trust gave us that already breaks a safe-hours rule, a case nothing can take)
 //! are reported and solving goes on. The table of codes is in `docs/VALIDATION.md`.
 
-use super::time::{duty_interval, parse_clock, parse_date, to_minute};
-use super::*;
+use crate::model::time::{duty_interval, parse_clock, parse_date, to_minute};
+use crate::model::*;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::io::instance::*;
 use crate::rules;
 use std::collections::HashMap;

@@ -7,10 +7,12 @@
 //! solver error, a plan that fails the checker, even a panic inside a strategy, becomes that task's
 //! [`Outcome`] and the others go on.
 
+pub mod summary;
+
 use crate::check;
+use crate::io::validate::Diagnostic;
 use crate::io::{self, schedule::ScheduleFile};
 use crate::metrics::{self, Metrics};
-use crate::model::validate::Diagnostic;
 use crate::model::Instance;
 use crate::schedule::{self, Solution};
 use crate::strategy::{SolveOptions, Strategy};

@@ -4,10 +4,10 @@
 //! (validated) → MIP → independent checker → IHTC solution → the IHTC scorer. The scored cost must
 //! equal the MIP's reported objective, or the row is marked as an error.
 
-use super::score::score;
-use super::{parse_instance, parse_solution, to_rebook, to_solution};
 use crate::check;
-use crate::model::validate::validate;
+use crate::io::ihtc::score::score;
+use crate::io::ihtc::{parse_instance, parse_solution, to_rebook, to_solution};
+use crate::io::validate::validate;
 use crate::schedule;
 use crate::strategy::{SolveOptions, Strategy};
 use serde::Serialize;

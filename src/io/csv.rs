@@ -17,7 +17,7 @@
 use crate::io::instance::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const SETTINGS_FILE: &str = "settings.json";
 pub const THEATRES_FILE: &str = "theatres.csv";
@@ -494,7 +494,7 @@ fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
 }
 
 /// Reads a CSV folder into an instance. Every problem found is returned at once; the instance is
-/// not validated here (see [`crate::model::validate`], and [`SourceMap::locate`] for its paths).
+/// not validated here (see [`crate::io::validate`], and [`SourceMap::locate`] for its paths).
 pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
     let mut problems = Vec::new();
     if !dir.is_dir() {
@@ -877,18 +877,8 @@ pub fn export_files(inst: &InstanceFile) -> Result<Vec<(&'static str, Vec<u8>)>,
 pub fn export_dir(inst: &InstanceFile, dir: &Path) -> Result<(), ExportError> {
     let files = export_files(inst).map_err(ExportError::Unrepresentable)?;
     std::fs::create_dir_all(dir).map_err(|e| ExportError::Io(dir.display().to_string(), e))?;
-    let mut written = Vec::new();
-    for (name, bytes) in &files {
-        let path = dir.join(name);
-        if let Err(e) = crate::io::write_atomic(&path, bytes) {
-            for w in &written {
-                let _ = std::fs::remove_file(w);
-            }
-            return Err(ExportError::Io(path.display().to_string(), e));
-        }
-        written.push(path);
-    }
-    Ok(())
+    let pairs: Vec<(PathBuf, Vec<u8>)> = files.into_iter().map(|(name, bytes)| (dir.join(name), bytes)).collect();
+    crate::io::write_all_or_nothing(&pairs).map_err(|(i, e)| ExportError::Io(pairs[i].0.display().to_string(), e))
 }
 
 /// Why an export failed.

@@ -1,9 +1,9 @@
 //! The IHTC commands of the CLI: `import ihtc`, `export ihtc`, `score ihtc`, `bench ihtc`.
 //! Each returns the process exit code (0 ok, 1 a result failed, 2 bad input).
 
-use super::bench::{bench_one, geometric_mean, median, to_csv, BenchRow};
-use super::score::score;
-use super::{parse_instance, parse_solution, to_rebook, to_solution};
+use crate::bench::ihtc::{bench_one, geometric_mean, median, to_csv, BenchRow};
+use crate::io::ihtc::score::score;
+use crate::io::ihtc::{parse_instance, parse_solution, to_rebook, to_solution};
 use crate::io::{self, safe_stem, write_atomic};
 use crate::strategy::{self, SolveOptions};
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ fn read(path: &Path) -> Result<String, String> {
 
 /// IHTC instance files (a file or every `*.json` of a directory) → `rebook-instance/1` files in `out`.
 pub fn import(path: &Path, out: &Path) -> i32 {
-    let files = match super::bench::instance_files(path) {
+    let files = match crate::bench::ihtc::instance_files(path) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -38,7 +38,7 @@ pub fn import(path: &Path, out: &Path) -> i32 {
             }
         };
         let file = to_rebook(&ihtc, name);
-        let validated = crate::model::validate::validate(&file);
+        let validated = crate::io::validate::validate(&file);
         if let Some(d) = validated.diagnostics.iter().find(|d| d.is_error()) {
             eprintln!("error: {}: the projection is not a valid instance: {d}", f.display());
             bad += 1;
@@ -164,13 +164,15 @@ pub fn bench(
     jobs: usize,
 ) -> i32 {
     let reference = match reference.map(read).transpose() {
-        Ok(text) => text.map(|t| super::bench::reference_values(&t)).unwrap_or_default(),
+        Ok(text) => text
+            .map(|t| crate::bench::ihtc::reference_values(&t))
+            .unwrap_or_default(),
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    let files = match super::bench::instance_files(dir) {
+    let files = match crate::bench::ihtc::instance_files(dir) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,0 +1,3 @@
+//! Benchmark runners: a strategy run over a benchmark suite and compared with reference values.
+
+pub mod ihtc;
