@@ -1,8 +1,7 @@
-//! The solver-agnostic result of a strategy, its objective (SPEC.md section 4), and its
-//! conversion into the `rebook-schedule/1` file.
+//! The solver-agnostic result of a strategy, its objective (SPEC.md section 4) and the packing
+//! of its cases into clock times. Written as a `rebook-schedule/1` file by
+//! [`crate::io::schedule::to_file`].
 
-use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto, SCHEDULE_FORMAT};
-use crate::model::time::{format_clock, from_minute};
 use crate::model::{Instance, Priority};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -208,46 +207,6 @@ pub fn pack(inst: &Instance, placements: &[Placement]) -> Vec<Timed> {
         )
     });
     out
-}
-
-/// Builds the schedule file of a solution (assignments in date and time order).
-pub fn to_file(inst: &Instance, strategy: &str, sol: &Solution, metrics: serde_json::Value) -> ScheduleFile {
-    let timed = pack(inst, &sol.placements);
-    let clock = |m: i64| format_clock(from_minute(inst.timezone, m).time());
-    let assignments = timed
-        .iter()
-        .map(|t| {
-            let s = &inst.sessions[t.placement.session];
-            AssignmentDto {
-                procedure: inst.procedures[t.placement.procedure].id.clone(),
-                session: s.id.clone(),
-                theatre: inst.theatres[s.theatre].id.clone(),
-                date: s.date.to_string(),
-                start: clock(t.start),
-                end: clock(t.end),
-                surgeon: inst.surgeons[t.placement.surgeon].id.clone(),
-            }
-        })
-        .collect();
-    let mut unscheduled: Vec<(usize, Reason)> = sol.unscheduled.clone();
-    unscheduled.sort();
-    let unscheduled = unscheduled
-        .iter()
-        .map(|&(p, r)| UnscheduledDto {
-            procedure: inst.procedures[p].id.clone(),
-            reason: r.as_str().to_string(),
-        })
-        .collect();
-    ScheduleFile {
-        format: SCHEDULE_FORMAT.to_string(),
-        trust: inst.trust_id.clone(),
-        strategy: strategy.to_string(),
-        assignments,
-        unscheduled,
-        objective: objective(inst, &sol.placements).total,
-        metrics,
-        solver: serde_json::to_value(&sol.solver).unwrap_or_default(),
-    }
 }
 
 /// Per-priority counts, in P1..P4 order, as a JSON-friendly map.

@@ -214,7 +214,7 @@ fn csv_round_trip_keeps_switched_off_rules_and_every_optional_field() {
     // An instance that uses what the generator never writes: rules set to null, objective
     // weights, shared lists, operating caps, deadlines, a missing timezone.
     let text = std::fs::read_to_string("tests/fixtures/objective/instance.json").unwrap();
-    let mut inst = rebook::io::instance::parse_instance_json(&text).unwrap();
+    let mut inst = rebook::io::json::parse::<InstanceFile>(&text).unwrap();
     inst.rules.max_consecutive_days = rebook::io::instance::Setting::Off;
     inst.rules.max_operating_minutes_per_day = rebook::io::instance::Setting::Set(480);
     inst.objective.theatre_switch = Some(5);

@@ -79,7 +79,7 @@ fn projection_solves_to_the_hand_derived_optimum_and_exports() {
         ..SolveOptions::default()
     };
     let sol = by_name("mip").unwrap().solve(&inst, &opts).unwrap();
-    let sched = rebook::schedule::to_file(&inst, "mip", &sol, serde_json::Value::Null);
+    let sched = rebook::io::schedule::to_file(&inst, "mip", &sol, serde_json::Value::Null);
     assert!(rebook::check::check(&inst, &sched).is_ok());
     assert_eq!(sched.objective, 26);
     let ids: Vec<String> = inst.procedures.iter().map(|p| p.id.clone()).collect();

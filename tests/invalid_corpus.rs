@@ -139,7 +139,7 @@ proptest! {
             for name in ["fifo", "priority"] {
                 let strat = rebook::strategy::by_name(name).unwrap();
                 if let Ok(sol) = strat.solve(&inst, &Default::default()) {
-                    let file = rebook::schedule::to_file(&inst, name, &sol, serde_json::Value::Null);
+                    let file = rebook::io::schedule::to_file(&inst, name, &sol, serde_json::Value::Null);
                     let report = rebook::check::check(&inst, &file);
                     prop_assert!(report.is_ok(), "{name} after setting {target}: {:?}", report.violations);
                 }

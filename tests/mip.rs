@@ -49,7 +49,7 @@ fn brute_force(inst: &Instance) -> Option<i64> {
             unscheduled,
             solver: SolverInfo::heuristic(0.0),
         };
-        let file = schedule::to_file(inst, "brute", &sol, Value::Null);
+        let file = rebook::io::schedule::to_file(inst, "brute", &sol, Value::Null);
         let report = check(inst, &file);
         if report.is_ok() {
             best = Some(best.map_or(report.recomputed_objective, |b| b.min(report.recomputed_objective)));
@@ -186,7 +186,7 @@ fn mip_equals_brute_force_on_tiny_instances() {
         let brute = brute_force(&inst);
         match (mip.solve(&inst, &SolveOptions::default()), brute) {
             (Ok(sol), Some(best)) => {
-                let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+                let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
                 let report = check(&inst, &file);
                 assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
                 assert_eq!(
@@ -231,7 +231,7 @@ fn decomposition_is_exact_on_tiny_instances() {
         let Some(best) = brute_force(&inst) else { continue };
         let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+        let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
         let report = check(&inst, &file);
         assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
         assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
@@ -266,7 +266,7 @@ fn lazy_cuts_catch_a_chain_of_three_staffed_lists() {
         .unwrap()
         .solve(&inst, &SolveOptions::default())
         .unwrap();
-    let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+    let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
     let report = check(&inst, &file);
     assert!(report.is_ok(), "{:?}", report.violations);
     assert_eq!(file.assignments.len(), 2, "all three lists make an 18 h shift");
@@ -322,7 +322,7 @@ fn no_time_returns_the_warm_start_with_a_time_limit_status() {
     assert_eq!(sol.solver.status, schedule::Status::TimeLimit);
     let (prio, _) = common::solve_and_check(&inst, "priority");
     let (fifo, _) = common::solve_and_check(&inst, "fifo");
-    let file = schedule::to_file(&inst, "mip", &sol, Value::Null);
+    let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
     assert!(check(&inst, &file).is_ok());
     assert_eq!(file.objective, prio.objective.min(fifo.objective));
     assert!(

@@ -14,7 +14,7 @@ use crate::io::validate::Diagnostic;
 use crate::io::{self, schedule::ScheduleFile};
 use crate::metrics::{self, Metrics};
 use crate::model::Instance;
-use crate::schedule::{self, Solution};
+use crate::schedule::Solution;
 use crate::strategy::{SolveOptions, Strategy};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -85,6 +85,12 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// Runs `work`, turning a panic inside it into `Err` with the panic's message: the isolation every
+/// task of a batch gets, for other runners (the benchmark) to reuse.
+pub fn isolated<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(panic_message)
+}
+
 /// Reads, validates, solves and checks one instance file. Never panics.
 pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> TrustResult {
     let started = Instant::now();
@@ -106,7 +112,7 @@ pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> 
             },
             Ok(sol) => {
                 let m = metrics::compute(&inst, &sol);
-                let file = schedule::to_file(&inst, name, &sol, serde_json::to_value(&m).unwrap_or_default());
+                let file = io::schedule::to_file(&inst, name, &sol, serde_json::to_value(&m).unwrap_or_default());
                 let report = check::check(&inst, &file);
                 if !report.is_ok() {
                     let first: Vec<String> = report
@@ -135,14 +141,11 @@ pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> 
             }
         }
     };
-    let outcome = match catch_unwind(AssertUnwindSafe(|| run(&mut trust_seen))) {
+    let outcome = match isolated(|| run(&mut trust_seen)) {
         Ok(o) => o,
         Err(panic) => Outcome::Failed {
             trust: trust_seen,
-            message: format!(
-                "internal error (panic in {name}): {} — please report it with this instance",
-                panic_message(panic)
-            ),
+            message: format!("internal error (panic in {name}): {panic} — please report it with this instance"),
         },
     };
     TrustResult {

@@ -8,9 +8,9 @@ use crate::check;
 use crate::io::ihtc::score::score;
 use crate::io::ihtc::{parse_instance, parse_solution, to_rebook, to_solution};
 use crate::io::validate::validate;
-use crate::schedule;
 use crate::strategy::{SolveOptions, Strategy};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +35,99 @@ pub struct BenchRow {
     pub error: Option<String>,
     /// The solver's notes (phases, rounds, time limits).
     pub notes: Vec<String>,
+}
+
+impl BenchRow {
+    /// The row of instance `name` before anything is known of it: status `error`, no cost.
+    pub fn new(name: &str) -> BenchRow {
+        BenchRow {
+            instance: name.to_string(),
+            patients: 0,
+            mandatory: 0,
+            days: 0,
+            theaters: 0,
+            surgeons: 0,
+            cost: None,
+            bound: None,
+            gap: None,
+            status: "error".into(),
+            best_known: None,
+            ratio: None,
+            seconds: 0.0,
+            variables: None,
+            constraints: None,
+            error: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Takes the best-known value from `reference` (the benchmark README's values) when no
+    /// reference solution gave one, and the ratio with it.
+    pub fn with_reference(mut self, reference: &BTreeMap<String, i64>) -> BenchRow {
+        if self.best_known.is_none() {
+            self.best_known = reference.get(&self.instance).copied();
+            self.ratio = match (self.cost, self.best_known) {
+                (Some(c), Some(b)) if b > 0 => Some(c as f64 / b as f64),
+                (Some(_), Some(_)) => Some(1.0),
+                _ => None,
+            };
+        }
+        self
+    }
+}
+
+/// Runs `solve_one` on every file, `jobs` at a time (1 = one after the other, the benchmark's
+/// condition), calling `on_row` as each row is done. Each solve runs isolated as a batch task
+/// ([`crate::batch::isolated`]): a panic becomes that instance's error row and the others go on.
+/// Rows come back in the order of `files`.
+pub fn run<S, R>(files: &[PathBuf], jobs: usize, solve_one: S, on_row: R) -> Vec<BenchRow>
+where
+    S: Fn(&Path) -> BenchRow + Sync,
+    R: Fn(&BenchRow) + Sync,
+{
+    let one = |f: &PathBuf| {
+        let row = crate::batch::isolated(|| solve_one(f)).unwrap_or_else(|panic| {
+            let mut row = BenchRow::new(&stem(f));
+            row.error = Some(format!("internal error (panic): {panic} — please report it with this instance"));
+            row
+        });
+        on_row(&row);
+        row
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(|| {
+            use rayon::prelude::*;
+            files.par_iter().map(one).collect()
+        }),
+        Err(_) => files.iter().map(one).collect(),
+    }
+}
+
+/// What a benchmark run adds up to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub instances: usize,
+    /// Rows with a ratio to a best-known value.
+    pub with_ratio: usize,
+    /// Rows at or below their best-known value.
+    pub at_or_below: usize,
+    /// Geometric mean of the ratios to best-known.
+    pub geometric_mean_ratio: Option<f64>,
+    /// Median of the gaps the solver reported.
+    pub median_gap: Option<f64>,
+}
+
+/// Totals the rows of a run.
+pub fn summarise(rows: &[BenchRow]) -> Summary {
+    let ratios: Vec<f64> = rows.iter().filter_map(|r| r.ratio).collect();
+    let gaps: Vec<f64> = rows.iter().filter_map(|r| r.gap).collect();
+    Summary {
+        instances: rows.len(),
+        with_ratio: ratios.len(),
+        at_or_below: ratios.iter().filter(|&&r| r <= 1.0 + 1e-12).count(),
+        geometric_mean_ratio: geometric_mean(ratios.iter().copied()),
+        median_gap: median(gaps),
+    }
 }
 
 /// The instance files of a directory (or one file), sorted by name.
@@ -72,25 +165,7 @@ fn reference(dir: &Path, name: &str) -> Option<PathBuf> {
 /// Solves one IHTC instance file with `strategy`.
 pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy, opts: &SolveOptions) -> BenchRow {
     let name = stem(path);
-    let mut row = BenchRow {
-        instance: name.clone(),
-        patients: 0,
-        mandatory: 0,
-        days: 0,
-        theaters: 0,
-        surgeons: 0,
-        cost: None,
-        bound: None,
-        gap: None,
-        status: "error".into(),
-        best_known: None,
-        ratio: None,
-        seconds: 0.0,
-        variables: None,
-        constraints: None,
-        error: None,
-        notes: Vec::new(),
-    };
+    let mut row = BenchRow::new(&name);
     let fail = |mut row: BenchRow, e: String| {
         row.error = Some(e);
         row
@@ -158,7 +233,7 @@ pub fn bench_one(path: &Path, solutions: Option<&Path>, strategy: &dyn Strategy,
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    let schedule = schedule::to_file(&inst, strategy.name(), &sol, serde_json::Value::Null);
+    let schedule = crate::io::schedule::to_file(&inst, strategy.name(), &sol, serde_json::Value::Null);
     let report = check::check(&inst, &schedule);
     if !report.is_ok() {
         return fail(
@@ -264,8 +339,8 @@ pub fn to_csv(rows: &[BenchRow]) -> Result<Vec<u8>, csv::Error> {
 
 /// The reference values of the benchmark README: the `| i01 | 3510 |` table cells, the
 /// `test01–10 (...): v, v, …` line and the `small01–09 optimum: v, …` line.
-pub fn reference_values(readme: &str) -> std::collections::BTreeMap<String, i64> {
-    let mut out = std::collections::BTreeMap::new();
+pub fn reference_values(readme: &str) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
     for line in readme.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         for pair in cells.windows(2) {

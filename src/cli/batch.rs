@@ -6,7 +6,7 @@
 use crate::batch::summary::{self, Row};
 use crate::batch::{self, Outcome, Task, TrustResult};
 use crate::cli::progress::{Mode, Progress};
-use crate::io::{self, schedule::parse_schedule_json, schedule::ScheduleFile};
+use crate::io::{self, schedule::ScheduleFile};
 use crate::model::Priority;
 use crate::strategy::{self, SolveOptions, Strategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -424,11 +424,10 @@ pub fn load_plan(instance: &Path, schedule: &Path) -> Result<(crate::model::Inst
         eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
         2
     })?;
-    let file = parse_schedule_json(&text).map_err(|(at, msg)| {
+    let file = io::json::parse::<ScheduleFile>(&text).map_err(|e| {
         eprintln!(
-            "error: {}: not a rebook-schedule/1 file: at {}: {msg} (hint: see SPEC.md section 5 for the schedule format)",
-            schedule.display(),
-            if at.is_empty() { "top level" } else { &at }
+            "error: {}: not a rebook-schedule/1 file: {e} (hint: see SPEC.md section 5 for the schedule format)",
+            schedule.display()
         );
         2
     })?;

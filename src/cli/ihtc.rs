@@ -83,7 +83,7 @@ pub fn export(instance: &Path, schedule: &Path, out: &Path) -> i32 {
         return 2;
     };
     let sched = match read(schedule).and_then(|t| {
-        io::schedule::parse_schedule_json(&t).map_err(|(p, m)| format!("{}: at {p}: {m}", schedule.display()))
+        io::json::parse::<io::schedule::ScheduleFile>(&t).map_err(|e| format!("{}: {e}", schedule.display()))
     }) {
         Ok(s) => s,
         Err(e) => {

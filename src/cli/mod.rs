@@ -649,13 +649,12 @@ fn export_csv_cmd(instance: &std::path::Path, out: &std::path::Path) -> ExitCode
             return ExitCode::from(2);
         }
     };
-    let file = match crate::io::instance::parse_instance_json(&text) {
+    let file = match crate::io::json::parse::<crate::io::instance::InstanceFile>(&text) {
         Ok(f) => f,
-        Err((path, msg)) => {
+        Err(e) => {
             eprintln!(
-                "error: {}: at {}: {msg} (hint: `rebook validate` explains every problem)",
-                instance.display(),
-                if path.is_empty() { "top level" } else { &path }
+                "error: {}: {e} (hint: `rebook validate` explains every problem)",
+                instance.display()
             );
             return ExitCode::from(2);
         }

@@ -471,21 +471,15 @@ fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
             return None;
         }
     };
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    match serde_path_to_error::deserialize::<_, Settings>(de) {
+    match crate::io::json::parse::<Settings>(&text) {
         Ok(s) => Some(s),
         Err(e) => {
-            let at = e.path().to_string();
-            let inner = e.into_inner();
             problems.push(Problem {
                 file: SETTINGS_FILE.into(),
-                line: Some(inner.line() as u64),
+                line: Some(e.line as u64),
                 column: None,
-                message: if at == "." {
-                    inner.to_string()
-                } else {
-                    format!("at {at}: {inner}")
-                },
+                // The problem's place, unless it is the whole file.
+                message: if e.path.is_empty() { e.message } else { e.to_string() },
                 hint: hint.into(),
             });
             None

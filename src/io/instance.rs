@@ -228,15 +228,3 @@ fn is_false(b: &bool) -> bool {
 fn is_zero(n: &i64) -> bool {
     *n == 0
 }
-
-/// Parses instance JSON text; a structural error carries the JSON path where it happened.
-pub fn parse_instance_json(text: &str) -> Result<InstanceFile, (String, String)> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        (
-            if path == "." { String::new() } else { path },
-            e.into_inner().to_string(),
-        )
-    })
-}

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod ihtc;
 pub mod instance;
+pub mod json;
 pub mod schedule;
 pub mod validate;
 
@@ -59,11 +60,11 @@ pub fn load_instance(path: &Path) -> Loaded {
             )
         }
     };
-    match instance::parse_instance_json(&text) {
-        Err((json_path, msg)) => fail(
+    match json::parse::<instance::InstanceFile>(&text) {
+        Err(e) => fail(
             Code::E002Malformed,
-            json_path,
-            msg,
+            e.path,
+            e.message,
             "fix the JSON at that place (see SPEC.md section 2 for the fields)",
         ),
         Ok(file) => {

@@ -1,5 +1,8 @@
-//! The `rebook-schedule/1` JSON format (SPEC.md section 5) and its CSV of assignments.
+//! The `rebook-schedule/1` JSON format (SPEC.md section 5), and a solution written in it.
 
+use crate::model::time::{format_clock, from_minute};
+use crate::model::Instance;
+use crate::schedule::{objective, pack, Reason, Solution};
 use serde::{Deserialize, Serialize};
 
 pub const SCHEDULE_FORMAT: &str = "rebook-schedule/1";
@@ -46,13 +49,42 @@ pub const REASONS: [&str; 4] = [
     "surgeon_limits",
 ];
 
-pub fn parse_schedule_json(text: &str) -> Result<ScheduleFile, (String, String)> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        (
-            if path == "." { String::new() } else { path },
-            e.into_inner().to_string(),
-        )
-    })
+/// Builds the schedule file of a solution (assignments in date and time order).
+pub fn to_file(inst: &Instance, strategy: &str, sol: &Solution, metrics: serde_json::Value) -> ScheduleFile {
+    let timed = pack(inst, &sol.placements);
+    let clock = |m: i64| format_clock(from_minute(inst.timezone, m).time());
+    let assignments = timed
+        .iter()
+        .map(|t| {
+            let s = &inst.sessions[t.placement.session];
+            AssignmentDto {
+                procedure: inst.procedures[t.placement.procedure].id.clone(),
+                session: s.id.clone(),
+                theatre: inst.theatres[s.theatre].id.clone(),
+                date: s.date.to_string(),
+                start: clock(t.start),
+                end: clock(t.end),
+                surgeon: inst.surgeons[t.placement.surgeon].id.clone(),
+            }
+        })
+        .collect();
+    let mut unscheduled: Vec<(usize, Reason)> = sol.unscheduled.clone();
+    unscheduled.sort();
+    let unscheduled = unscheduled
+        .iter()
+        .map(|&(p, r)| UnscheduledDto {
+            procedure: inst.procedures[p].id.clone(),
+            reason: r.as_str().to_string(),
+        })
+        .collect();
+    ScheduleFile {
+        format: SCHEDULE_FORMAT.to_string(),
+        trust: inst.trust_id.clone(),
+        strategy: strategy.to_string(),
+        assignments,
+        unscheduled,
+        objective: objective(inst, &sol.placements).total,
+        metrics,
+        solver: serde_json::to_value(&sol.solver).unwrap_or_default(),
+    }
 }

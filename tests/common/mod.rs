@@ -5,7 +5,6 @@ use rebook::check::{self, CheckReport};
 use rebook::io::{self, schedule::ScheduleFile};
 use rebook::metrics;
 use rebook::model::Instance;
-use rebook::schedule;
 use rebook::strategy::{self, SolveOptions};
 use std::path::{Path, PathBuf};
 
@@ -23,7 +22,7 @@ pub fn load(path: &Path) -> Instance {
 
 pub fn load_schedule(path: &Path) -> ScheduleFile {
     let text = std::fs::read_to_string(path).unwrap();
-    io::schedule::parse_schedule_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+    io::json::parse::<ScheduleFile>(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
 }
 
 /// Solves with a strategy and returns the schedule file and the checker's report on it.
@@ -33,7 +32,7 @@ pub fn solve_and_check(inst: &Instance, name: &str) -> (ScheduleFile, CheckRepor
         .solve(inst, &SolveOptions::default())
         .unwrap_or_else(|e| panic!("{name} on {}: {e}", inst.trust_id));
     let m = metrics::compute(inst, &sol);
-    let file = schedule::to_file(inst, strat.name(), &sol, serde_json::to_value(&m).unwrap());
+    let file = io::schedule::to_file(inst, strat.name(), &sol, serde_json::to_value(&m).unwrap());
     let report = check::check(inst, &file);
     (file, report)
 }

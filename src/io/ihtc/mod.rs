@@ -20,6 +20,7 @@ use crate::io::instance::{
     HorizonDto, InstanceFile, ObjectiveDto, ProcedureDto, RulesDto, SessionDto, Setting, SurgeonDto, TheatreDto,
     TrustDto, INSTANCE_FORMAT,
 };
+use crate::io::json;
 use crate::io::schedule::ScheduleFile;
 use crate::model::time::parse_date;
 use chrono::NaiveDate;
@@ -111,16 +112,14 @@ impl PatientDecision {
 
 /// Reads an IHTC instance; the error names the JSON path.
 pub fn parse_instance(text: &str) -> Result<IhtcInstance, String> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let inst: IhtcInstance =
-        serde_path_to_error::deserialize(de).map_err(|e| format!("at {}: {}", e.path(), e.inner()))?;
+    let inst: IhtcInstance = json::parse(text).map_err(|e| e.to_string())?;
     check_shape(&inst)?;
     Ok(inst)
 }
 
+/// Reads an IHTC solution; the error names the JSON path.
 pub fn parse_solution(text: &str) -> Result<IhtcSolution, String> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| format!("at {}: {}", e.path(), e.inner()))
+    json::parse(text).map_err(|e| e.to_string())
 }
 
 /// Lengths and ranges the projection relies on.
