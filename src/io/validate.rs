@@ -361,7 +361,65 @@ pub fn validate(file: &InstanceFile) -> Validated {
     Validated { instance, diagnostics }
 }
 
+/// Checks the file step by step, in the order of its fields, and builds the domain instance. The
+/// instance is `None` only when the horizon could not be read; the caller drops it on any error.
 fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
+    check_format_and_trust(file, sink);
+    let timezone = timezone(file.timezone.as_deref(), sink);
+    let (horizon_start, horizon_end) = horizon(&file.horizon, sink);
+    let rules = rules(&file.rules, sink);
+    let weights = weights(&file.objective, sink);
+    let theatre_ix = index_ids(sink, "theatres", file.theatres.iter().map(|t| t.id.as_str()));
+    let theatres = theatres(&file.theatres);
+    let surgeon_ix = index_ids(sink, "surgeons", file.surgeons.iter().map(|s| s.id.as_str()));
+    let surgeons = surgeons(&file.surgeons, timezone, sink);
+    let refs = References {
+        timezone,
+        horizon_start,
+        horizon_end,
+        theatres: &theatres,
+        theatre_ix,
+        surgeons: &surgeons,
+        surgeon_ix,
+    };
+    index_ids(sink, "sessions", file.sessions.iter().map(|s| s.id.as_str()));
+    let sessions: Vec<Session> = (file.sessions.iter().enumerate())
+        .filter_map(|(i, s)| session(i, s, &refs, sink))
+        .collect();
+    // Overlaps are only meaningful once every session could be read.
+    if sessions.len() == file.sessions.len() {
+        overlapping_sessions(&sessions, &theatres, sink);
+    }
+    index_ids(sink, "procedures", file.procedures.iter().map(|p| p.id.as_str()));
+    let procedures: Vec<Procedure> = (file.procedures.iter().enumerate())
+        .filter_map(|(i, pr)| procedure(i, pr, &refs, sink))
+        .collect();
+
+    let (Some(horizon_start), Some(horizon_end)) = (horizon_start, horizon_end) else {
+        return None;
+    };
+    let inst = Instance {
+        trust_id: file.trust.id.clone(),
+        trust_name: file.trust.name.clone(),
+        timezone,
+        horizon_start,
+        horizon_end,
+        rules,
+        weights,
+        theatres,
+        surgeons,
+        sessions,
+        procedures,
+    };
+    // Only a file without other errors has reliable eligibility to check.
+    if !sink.out.iter().any(Diagnostic::is_error) {
+        deadlines_no_session_can_meet(&inst, sink);
+    }
+    Some(inst)
+}
+
+/// E003 for another format, E115 for an empty trust id.
+fn check_format_and_trust(file: &InstanceFile, sink: &mut Sink) {
     if file.format != INSTANCE_FORMAT {
         sink.push(
             Code::E003Format,
@@ -371,22 +429,27 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
         );
     }
     sink.id("trust.id", &file.trust.id);
-    let tz_name = file.timezone.as_deref().unwrap_or("Europe/London");
-    let timezone: Tz = match tz_name.parse() {
-        Ok(tz) => tz,
-        Err(_) => {
-            sink.push(
-                Code::E113UnknownTimezone,
-                "timezone",
-                format!("'{tz_name}' is not an IANA time zone"),
-                "use a name such as Europe/London",
-            );
-            chrono_tz::Europe::London
-        }
-    };
-    let h_start = sink.date("horizon.start", &file.horizon.start);
-    let h_end = sink.date("horizon.end", &file.horizon.end);
-    if let (Some(s), Some(e)) = (h_start, h_end) {
+}
+
+/// The IANA time zone, Europe/London when absent (E113 for an unknown name).
+fn timezone(name: Option<&str>, sink: &mut Sink) -> Tz {
+    let name = name.unwrap_or("Europe/London");
+    name.parse().unwrap_or_else(|_| {
+        sink.push(
+            Code::E113UnknownTimezone,
+            "timezone",
+            format!("'{name}' is not an IANA time zone"),
+            "use a name such as Europe/London",
+        );
+        chrono_tz::Europe::London
+    })
+}
+
+/// The horizon's first and last dates (E103), in order and at most a year long (E110).
+fn horizon(h: &HorizonDto, sink: &mut Sink) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let start = sink.date("horizon.start", &h.start);
+    let end = sink.date("horizon.end", &h.end);
+    if let (Some(s), Some(e)) = (start, end) {
         if e < s {
             sink.push(
                 Code::E110InvertedHorizon,
@@ -403,11 +466,14 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
             );
         }
     }
+    (start, end)
+}
 
-    // Rules.
-    let r = &file.rules;
+/// The safe-hours rules: each absent one takes its default, `null` switches it off, and one out of
+/// its range (E112) keeps the default.
+fn rules(r: &RulesDto, sink: &mut Sink) -> Rules {
     let def = Rules::default();
-    let rules = Rules {
+    Rules {
         max_shift_minutes: hours_rule(
             sink,
             "max_shift_hours",
@@ -466,10 +532,12 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
         )
         .unwrap_or(0),
         no_overlapping_duties: r.no_overlapping_duties.unwrap_or(true),
-    };
+    }
+}
 
-    // Objective.
-    let o = &file.objective;
+/// The objective weights: defaults for absent ones, E111 (default kept) for a weight out of range,
+/// E114 for a key that is not a priority.
+fn weights(o: &ObjectiveDto, sink: &mut Sink) -> Weights {
     let dw = Weights::default();
     let mut weight = |path: &str, v: Option<i64>, d: i64| match v {
         Some(v) if sink.non_negative(path, v, MAX_WEIGHT, "the weight") => v,
@@ -483,31 +551,32 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
     let breach_priority = weight("objective.breach.priority", o.breach.priority, dw.breach_priority);
     let breach_rtt = weight("objective.breach.rtt", o.breach.rtt, dw.breach_rtt);
     let theatre_switch = weight("objective.theatre_switch", o.theatre_switch, dw.theatre_switch);
-    let weights = Weights {
+    Weights {
         wait_per_day: priority_map(sink, "objective.wait_per_day", &o.wait_per_day, dw.wait_per_day),
         breach_cancelled_on_day,
         breach_priority,
         breach_rtt,
         unscheduled: priority_map(sink, "objective.unscheduled", &o.unscheduled, dw.unscheduled),
         theatre_switch,
-    };
+    }
+}
 
-    // Theatres.
-    let theatre_ix = index_ids(sink, "theatres", file.theatres.iter().map(|t| t.id.as_str()));
-    let theatres: Vec<Theatre> = file
-        .theatres
-        .iter()
+/// The theatres as given (their ids are checked by [`index_ids`]).
+fn theatres(list: &[TheatreDto]) -> Vec<Theatre> {
+    list.iter()
         .map(|t| Theatre {
             id: t.id.clone(),
             site: t.site.clone(),
             specialties: t.specialties.iter().cloned().collect(),
         })
-        .collect();
+        .collect()
+}
 
-    // Surgeons.
-    let surgeon_ix = index_ids(sink, "surgeons", file.surgeons.iter().map(|s| s.id.as_str()));
-    let mut surgeons = Vec::with_capacity(file.surgeons.len());
-    for (i, s) in file.surgeons.iter().enumerate() {
+/// Every surgeon, one for each in the file (so indices match the file's), with the duties, days
+/// off and operating caps that could be read (E103, E111 for the rest).
+fn surgeons(list: &[SurgeonDto], timezone: Tz, sink: &mut Sink) -> Vec<Surgeon> {
+    let mut surgeons = Vec::with_capacity(list.len());
+    for (i, s) in list.iter().enumerate() {
         let mut duties = Vec::new();
         for (j, d) in s.duties.iter().enumerate() {
             let p = format!("surgeons[{i}].duties[{j}]");
@@ -548,286 +617,300 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
             max_operating_minutes: caps,
         });
     }
+    surgeons
+}
 
-    // Sessions.
-    let _session_ix = index_ids(sink, "sessions", file.sessions.iter().map(|s| s.id.as_str()));
-    let mut sessions = Vec::with_capacity(file.sessions.len());
-    for (i, s) in file.sessions.iter().enumerate() {
-        let p = format!("sessions[{i}]");
-        let theatre = theatre_ix.get(s.theatre.as_str()).copied();
-        if theatre.is_none() {
+/// What sessions and procedures refer to: the parts of the file read before them.
+struct References<'a> {
+    timezone: Tz,
+    horizon_start: Option<NaiveDate>,
+    horizon_end: Option<NaiveDate>,
+    theatres: &'a [Theatre],
+    theatre_ix: HashMap<&'a str, usize>,
+    surgeons: &'a [Surgeon],
+    surgeon_ix: HashMap<&'a str, usize>,
+}
+
+impl References<'_> {
+    /// An optional surgeon reference: `Some(None)` when absent, `None` (and E102) when unknown.
+    fn optional_surgeon(
+        &self,
+        sink: &mut Sink,
+        path: String,
+        id: &Option<String>,
+        hint: &str,
+    ) -> Option<Option<usize>> {
+        let Some(id) = id else { return Some(None) };
+        let found = self.surgeon_ix.get(id.as_str()).copied();
+        if found.is_none() {
             sink.push(
                 Code::E102UnknownReference,
-                format!("{p}.theatre"),
-                format!("theatre '{}' is not in the theatres list", s.theatre),
-                "add the theatre to `theatres` or correct the id",
+                path,
+                format!("surgeon '{id}' is not in the surgeons list"),
+                hint,
             );
         }
-        let owner = match &s.surgeon {
-            None => Some(None),
-            Some(id) => match surgeon_ix.get(id.as_str()) {
-                Some(&k) => Some(Some(k)),
-                None => {
-                    sink.push(
-                        Code::E102UnknownReference,
-                        format!("{p}.surgeon"),
-                        format!("surgeon '{id}' is not in the surgeons list"),
-                        "add the surgeon to `surgeons`, correct the id, or use null for an unstaffed list",
-                    );
-                    None
-                }
-            },
-        };
-        let date = sink.date(&format!("{p}.date"), &s.date);
-        let start = sink.clock(&format!("{p}.start"), &s.start);
-        let end = sink.clock(&format!("{p}.end"), &s.end);
-        sink.non_negative(&format!("{p}.open_cost"), s.open_cost, MAX_WEIGHT, "open_cost");
-        let (Some(date), Some(st), Some(en), Some(theatre), Some(owner)) = (date, start, end, theatre, owner) else {
-            continue;
-        };
-        if let (Some(hs), Some(he)) = (h_start, h_end) {
-            if date < hs || date > he {
-                sink.push(
-                    Code::E107OutsideHorizon,
-                    format!("{p}.date"),
-                    format!("session date {date} is outside the horizon {hs} to {he}"),
-                    "drop the session or widen the horizon",
-                );
-            }
-        }
-        if en <= st {
-            sink.push(
-                Code::E104EndBeforeStart,
-                format!("{p}.end"),
-                format!("the session ends at {} but starts at {}", s.end, s.start),
-                "a session lies within its date and ends after it starts; split lists that cross midnight",
-            );
-            continue;
-        }
-        let a = to_minute(timezone, date, st);
-        let b = to_minute(timezone, date, en);
-        let length = b - a;
-        let free = s.free_minutes.unwrap_or(length);
-        if free < 0 || free > length {
-            sink.push(
-                Code::E105FreeMinutes,
-                format!("{p}.free_minutes"),
-                format!("free_minutes {free} is outside 0..={length} (the list's length)"),
-                "give the bookable minutes left at the end of the list, at most end − start",
-            );
-            continue;
-        }
-        if let Some(sp) = &s.specialty {
-            if !theatres[theatre].specialties.contains(sp) {
-                sink.push(
-                    Code::E116SessionSpecialty,
-                    format!("{p}.specialty"),
-                    format!("theatre '{}' is not equipped for '{sp}'", s.theatre),
-                    "fix the session's specialty or the theatre's specialties",
-                );
-            }
-            if let Some(o) = owner {
-                if !file.surgeons[o].specialties.contains(sp) {
-                    sink.push(
-                        Code::E116SessionSpecialty,
-                        format!("{p}.surgeon"),
-                        format!(
-                            "owner '{}' does not hold the list's specialty '{sp}'",
-                            file.surgeons[o].id
-                        ),
-                        "fix the owner or the list's specialty",
-                    );
-                }
-            }
-        }
-        sessions.push(Session {
-            id: s.id.clone(),
-            theatre,
-            date,
-            start_clock: st,
-            end_clock: en,
-            start: a,
-            end: b,
-            free_minutes: free,
-            owner,
-            specialty: s.specialty.clone(),
-            shared: s.shared,
-            open_cost: s.open_cost.max(0),
-        });
+        found.map(Some)
     }
-    // Overlapping sessions in one theatre (only meaningful once every session parsed).
-    if sessions.len() == file.sessions.len() {
-        let mut by_theatre: Vec<Vec<usize>> = vec![Vec::new(); theatres.len()];
-        for (k, s) in sessions.iter().enumerate() {
-            by_theatre[s.theatre].push(k);
-        }
-        for list in &mut by_theatre {
-            list.sort_by_key(|&k| (sessions[k].start, k));
-            for w in list.windows(2) {
-                let (a, b) = (&sessions[w[0]], &sessions[w[1]]);
-                if b.start < a.end {
-                    sink.push(
-                        Code::E106OverlappingSessions,
-                        format!("sessions[{}]", w[1]),
-                        format!(
-                            "session '{}' overlaps '{}' in theatre '{}'",
-                            b.id, a.id, theatres[a.theatre].id
-                        ),
-                        "a theatre runs one list at a time: fix the times or merge the lists",
-                    );
-                }
-            }
-        }
-    }
+}
 
-    // Procedures.
-    let _proc_ix = index_ids(sink, "procedures", file.procedures.iter().map(|p| p.id.as_str()));
-    let mut procedures = Vec::with_capacity(file.procedures.len());
-    for (i, pr) in file.procedures.iter().enumerate() {
-        let p = format!("procedures[{i}]");
-        let priority = Priority::parse(&pr.priority);
-        if priority.is_none() {
+/// Session `i`, or `None` when it cannot be built: unknown theatre or owner (E102), bad date or
+/// time (E103), ending before it starts (E104), bad free minutes (E105). Also reports a date
+/// outside the horizon (E107) and a specialty its theatre or owner lacks (E116).
+fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Option<Session> {
+    let p = format!("sessions[{i}]");
+    let theatre = refs.theatre_ix.get(s.theatre.as_str()).copied();
+    if theatre.is_none() {
+        sink.push(
+            Code::E102UnknownReference,
+            format!("{p}.theatre"),
+            format!("theatre '{}' is not in the theatres list", s.theatre),
+            "add the theatre to `theatres` or correct the id",
+        );
+    }
+    let owner = refs.optional_surgeon(
+        sink,
+        format!("{p}.surgeon"),
+        &s.surgeon,
+        "add the surgeon to `surgeons`, correct the id, or use null for an unstaffed list",
+    );
+    let date = sink.date(&format!("{p}.date"), &s.date);
+    let start = sink.clock(&format!("{p}.start"), &s.start);
+    let end = sink.clock(&format!("{p}.end"), &s.end);
+    sink.non_negative(&format!("{p}.open_cost"), s.open_cost, MAX_WEIGHT, "open_cost");
+    let (Some(date), Some(st), Some(en), Some(theatre), Some(owner)) = (date, start, end, theatre, owner) else {
+        return None;
+    };
+    if let (Some(hs), Some(he)) = (refs.horizon_start, refs.horizon_end) {
+        if date < hs || date > he {
             sink.push(
-                Code::E114BadPriority,
-                format!("{p}.priority"),
-                format!("'{}' is not a priority", pr.priority),
-                "use P1, P2, P3 or P4",
+                Code::E107OutsideHorizon,
+                format!("{p}.date"),
+                format!("session date {date} is outside the horizon {hs} to {he}"),
+                "drop the session or widen the horizon",
             );
         }
-        if pr.duration <= 0 || pr.duration > 1440 {
+    }
+    if en <= st {
+        sink.push(
+            Code::E104EndBeforeStart,
+            format!("{p}.end"),
+            format!("the session ends at {} but starts at {}", s.end, s.start),
+            "a session lies within its date and ends after it starts; split lists that cross midnight",
+        );
+        return None;
+    }
+    let a = to_minute(refs.timezone, date, st);
+    let b = to_minute(refs.timezone, date, en);
+    let length = b - a;
+    let free = s.free_minutes.unwrap_or(length);
+    if free < 0 || free > length {
+        sink.push(
+            Code::E105FreeMinutes,
+            format!("{p}.free_minutes"),
+            format!("free_minutes {free} is outside 0..={length} (the list's length)"),
+            "give the bookable minutes left at the end of the list, at most end − start",
+        );
+        return None;
+    }
+    if let Some(sp) = &s.specialty {
+        if !refs.theatres[theatre].specialties.contains(sp) {
             sink.push(
-                Code::E111BadNumber,
-                format!("{p}.duration"),
-                format!("duration {} minutes is not possible", pr.duration),
-                "give the case's theatre time in whole minutes, 1 to 1440",
+                Code::E116SessionSpecialty,
+                format!("{p}.specialty"),
+                format!("theatre '{}' is not equipped for '{sp}'", s.theatre),
+                "fix the session's specialty or the theatre's specialties",
             );
         }
-        let surgeon = match &pr.surgeon {
-            None => Some(None),
-            Some(id) => match surgeon_ix.get(id.as_str()) {
-                Some(&k) => Some(Some(k)),
-                None => {
-                    sink.push(
-                        Code::E102UnknownReference,
-                        format!("{p}.surgeon"),
-                        format!("surgeon '{id}' is not in the surgeons list"),
-                        "add the surgeon, correct the id, or use null for a pooled case",
-                    );
-                    None
-                }
-            },
-        };
-        let referral = sink.opt_date(&format!("{p}.referral"), &pr.referral);
-        let listed = sink.opt_date(&format!("{p}.listed"), &pr.listed);
-        let original_date = sink.opt_date(&format!("{p}.original_date"), &pr.original_date);
-        let earliest = match &pr.earliest {
-            Some(s) => sink.date(&format!("{p}.earliest"), s),
-            None => h_start,
-        };
-        let deadline = sink.opt_date(&format!("{p}.deadline"), &pr.deadline);
-        let unavailable: BTreeSet<NaiveDate> = pr
-            .unavailable
-            .iter()
-            .enumerate()
-            .filter_map(|(j, d)| sink.date(&format!("{p}.unavailable[{j}]"), d))
-            .collect();
-        if let (Some(e), Some(d)) = (earliest, deadline) {
-            if d < e {
-                sink.push(
-                    Code::E109DeadlineBeforeEarliest,
-                    format!("{p}.deadline"),
-                    format!("deadline {d} is before earliest {e}"),
-                    "correct the dates: the case cannot be booked in an empty window",
-                );
-            }
-        }
-        if let (Some(e), Some(he)) = (earliest, h_end) {
-            if e > he && deadline.is_some() {
-                sink.push(
-                    Code::E117EarliestOutsideHorizon,
-                    format!("{p}.earliest"),
-                    format!("earliest {e} is after the horizon end {he}, but the case has a deadline"),
-                    "drop the case from this batch or widen the horizon",
-                );
-            }
-        }
-        if let (Some(sp), Some(Some(s))) = (Some(&pr.specialty), surgeon) {
-            if !file.surgeons[s].specialties.contains(sp) {
+        if let Some(o) = owner {
+            if !refs.surgeons[o].holds(sp) {
                 sink.push(
                     Code::E116SessionSpecialty,
                     format!("{p}.surgeon"),
                     format!(
-                        "named surgeon '{}' does not hold the case's specialty '{sp}'",
-                        file.surgeons[s].id
+                        "owner '{}' does not hold the list's specialty '{sp}'",
+                        refs.surgeons[o].id
                     ),
-                    "name a surgeon of the specialty, or null for a pooled case",
+                    "fix the owner or the list's specialty",
                 );
             }
         }
-        let (Some(priority), Some(surgeon), Some(earliest)) = (priority, surgeon, earliest) else {
-            continue;
-        };
-        procedures.push(Procedure {
-            id: pr.id.clone(),
-            patient: pr.patient.clone(),
-            specialty: pr.specialty.clone(),
-            name: pr.name.clone(),
-            duration: pr.duration,
-            surgeon,
-            priority,
-            referral,
-            listed,
-            original_date,
-            cancelled_on_day: pr.cancelled_on_day,
-            earliest,
-            deadline,
-            unavailable,
-        });
     }
+    Some(Session {
+        id: s.id.clone(),
+        theatre,
+        date,
+        start_clock: st,
+        end_clock: en,
+        start: a,
+        end: b,
+        free_minutes: free,
+        owner,
+        specialty: s.specialty.clone(),
+        shared: s.shared,
+        open_cost: s.open_cost.max(0),
+    })
+}
 
-    let (Some(horizon_start), Some(horizon_end)) = (h_start, h_end) else {
+/// E106 for each session that starts before the previous one in its theatre ends.
+fn overlapping_sessions(sessions: &[Session], theatres: &[Theatre], sink: &mut Sink) {
+    let mut by_theatre: Vec<Vec<usize>> = vec![Vec::new(); theatres.len()];
+    for (k, s) in sessions.iter().enumerate() {
+        by_theatre[s.theatre].push(k);
+    }
+    for list in &mut by_theatre {
+        list.sort_by_key(|&k| (sessions[k].start, k));
+        for w in list.windows(2) {
+            let (a, b) = (&sessions[w[0]], &sessions[w[1]]);
+            if b.start < a.end {
+                sink.push(
+                    Code::E106OverlappingSessions,
+                    format!("sessions[{}]", w[1]),
+                    format!(
+                        "session '{}' overlaps '{}' in theatre '{}'",
+                        b.id, a.id, theatres[a.theatre].id
+                    ),
+                    "a theatre runs one list at a time: fix the times or merge the lists",
+                );
+            }
+        }
+    }
+}
+
+/// Procedure `i`, or `None` when it cannot be built: a bad priority (E114), an unknown named
+/// surgeon (E102) or an unreadable earliest date (E103). Also reports a bad duration (E111), bad
+/// dates (E103), a deadline before the earliest date (E109), a deadline case starting after the
+/// horizon (E117) and a named surgeon without the case's specialty (E116).
+fn procedure(i: usize, pr: &ProcedureDto, refs: &References, sink: &mut Sink) -> Option<Procedure> {
+    let p = format!("procedures[{i}]");
+    let priority = Priority::parse(&pr.priority);
+    if priority.is_none() {
+        sink.push(
+            Code::E114BadPriority,
+            format!("{p}.priority"),
+            format!("'{}' is not a priority", pr.priority),
+            "use P1, P2, P3 or P4",
+        );
+    }
+    if pr.duration <= 0 || pr.duration > 1440 {
+        sink.push(
+            Code::E111BadNumber,
+            format!("{p}.duration"),
+            format!("duration {} minutes is not possible", pr.duration),
+            "give the case's theatre time in whole minutes, 1 to 1440",
+        );
+    }
+    let surgeon = refs.optional_surgeon(
+        sink,
+        format!("{p}.surgeon"),
+        &pr.surgeon,
+        "add the surgeon, correct the id, or use null for a pooled case",
+    );
+    let referral = sink.opt_date(&format!("{p}.referral"), &pr.referral);
+    let listed = sink.opt_date(&format!("{p}.listed"), &pr.listed);
+    let original_date = sink.opt_date(&format!("{p}.original_date"), &pr.original_date);
+    let earliest = match &pr.earliest {
+        Some(s) => sink.date(&format!("{p}.earliest"), s),
+        None => refs.horizon_start,
+    };
+    let deadline = sink.opt_date(&format!("{p}.deadline"), &pr.deadline);
+    let unavailable: BTreeSet<NaiveDate> = pr
+        .unavailable
+        .iter()
+        .enumerate()
+        .filter_map(|(j, d)| sink.date(&format!("{p}.unavailable[{j}]"), d))
+        .collect();
+    if let (Some(e), Some(d)) = (earliest, deadline) {
+        if d < e {
+            sink.push(
+                Code::E109DeadlineBeforeEarliest,
+                format!("{p}.deadline"),
+                format!("deadline {d} is before earliest {e}"),
+                "correct the dates: the case cannot be booked in an empty window",
+            );
+        }
+    }
+    if let (Some(e), Some(he)) = (earliest, refs.horizon_end) {
+        if e > he && deadline.is_some() {
+            sink.push(
+                Code::E117EarliestOutsideHorizon,
+                format!("{p}.earliest"),
+                format!("earliest {e} is after the horizon end {he}, but the case has a deadline"),
+                "drop the case from this batch or widen the horizon",
+            );
+        }
+    }
+    if let Some(Some(s)) = surgeon {
+        let sp = &pr.specialty;
+        if !refs.surgeons[s].holds(sp) {
+            sink.push(
+                Code::E116SessionSpecialty,
+                format!("{p}.surgeon"),
+                format!(
+                    "named surgeon '{}' does not hold the case's specialty '{sp}'",
+                    refs.surgeons[s].id
+                ),
+                "name a surgeon of the specialty, or null for a pooled case",
+            );
+        }
+    }
+    let (Some(priority), Some(surgeon), Some(earliest)) = (priority, surgeon, earliest) else {
         return None;
     };
-    let inst = Instance {
-        trust_id: file.trust.id.clone(),
-        trust_name: file.trust.name.clone(),
-        timezone,
-        horizon_start,
-        horizon_end,
-        rules,
-        weights,
-        theatres,
-        surgeons,
-        sessions,
-        procedures,
-    };
-    // Mandatory cases that no session could ever take make the instance infeasible.
-    if !sink.out.iter().any(Diagnostic::is_error) {
-        for (p, pr) in inst.procedures.iter().enumerate() {
-            let Some(deadline) = pr.deadline else { continue };
-            if !any_eligible(&inst, p) {
-                sink.push(
-                    Code::E108NoSessionForDeadline,
-                    format!("procedures[{p}]"),
-                    format!(
-                        "case '{}' must be done by {} but no session of its specialty, surgeon and dates can take it",
-                        pr.id, deadline
-                    ),
-                    "add a list for it, move the deadline, or drop the deadline",
-                );
-            }
+    Some(Procedure {
+        id: pr.id.clone(),
+        patient: pr.patient.clone(),
+        specialty: pr.specialty.clone(),
+        name: pr.name.clone(),
+        duration: pr.duration,
+        surgeon,
+        priority,
+        referral,
+        listed,
+        original_date,
+        cancelled_on_day: pr.cancelled_on_day,
+        earliest,
+        deadline,
+        unavailable,
+    })
+}
+
+/// E108: a case with a hard deadline that no session could ever take makes the instance
+/// infeasible.
+fn deadlines_no_session_can_meet(inst: &Instance, sink: &mut Sink) {
+    for (p, pr) in inst.procedures.iter().enumerate() {
+        let Some(deadline) = pr.deadline else { continue };
+        if !any_eligible(inst, p) {
+            sink.push(
+                Code::E108NoSessionForDeadline,
+                format!("procedures[{p}]"),
+                format!(
+                    "case '{}' must be done by {} but no session of its specialty, surgeon and dates can take it",
+                    pr.id, deadline
+                ),
+                "add a list for it, move the deadline, or drop the deadline",
+            );
         }
     }
-    Some(inst)
 }
 
 fn any_eligible(inst: &Instance, p: usize) -> bool {
     (0..inst.sessions.len()).any(|k| !inst.eligible_surgeons(p, k).is_empty())
 }
 
-/// Warnings on a valid instance: roster breaches, cases nothing can take, owners unavailable.
+/// Warnings on a valid instance: cases nothing can take, owners unavailable, roster breaches.
 fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
     let mut sink = Sink::default();
+    cases_no_session_can_take(inst, &mut sink);
+    owners_unavailable(inst, &mut sink);
+    for s in 0..inst.surgeons.len() {
+        roster_breaches(inst, s, &mut sink);
+    }
+    sink.out
+}
+
+/// W202: a case without a deadline that no session can ever take (it will be unscheduled).
+fn cases_no_session_can_take(inst: &Instance, sink: &mut Sink) {
     for (p, pr) in inst.procedures.iter().enumerate() {
         if pr.deadline.is_none() && !any_eligible(inst, p) {
             sink.push(
@@ -841,6 +924,10 @@ fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
             );
         }
     }
+}
+
+/// W203: an owned list on a day its owner is away.
+fn owners_unavailable(inst: &Instance, sink: &mut Sink) {
     for (k, s) in inst.sessions.iter().enumerate() {
         if let Some(o) = s.owner {
             if inst.surgeons[o].unavailable.contains(&s.date) {
@@ -856,32 +943,42 @@ fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
             }
         }
     }
-    for (s, surgeon) in inst.surgeons.iter().enumerate() {
-        let items = rules::fixed_items(inst, s);
-        for breach in rules::breaches(inst, &items) {
-            sink.push(
-                Code::W201RosterBreach,
-                format!("surgeons[{s}]"),
-                format!(
-                    "surgeon '{}': the roster given already breaks {}",
-                    surgeon.id,
-                    breach.describe(inst, &items)
-                ),
-                "rebook adds no list to a shift, window or run already over a limit; check the roster",
-            );
-        }
-        // Rule 5 on owned lists alone.
-        let mut booked: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-        for sess in inst.sessions.iter().filter(|x| x.owner == Some(s)) {
-            *booked.entry(sess.date).or_default() += sess.booked_minutes();
-        }
-        for (date, minutes) in booked {
-            if let Some(cap) = inst.operating_cap(s, date) {
-                if minutes > cap {
-                    sink.push(Code::W201RosterBreach, format!("surgeons[{s}]"), format!("surgeon '{}': lists already booked on {date} hold {minutes} operating minutes, over the cap of {cap}", surgeon.id), "no case will be added to that surgeon's lists that day");
-                }
+}
+
+/// W201: surgeon `s`'s roster as given (duties and owned lists) already breaks a safe-hours
+/// rule, or its lists already booked on a day exceed the operating cap (rule 5).
+fn roster_breaches(inst: &Instance, s: usize, sink: &mut Sink) {
+    let surgeon = &inst.surgeons[s];
+    let items = rules::fixed_items(inst, s);
+    for breach in rules::breaches(inst, &items) {
+        sink.push(
+            Code::W201RosterBreach,
+            format!("surgeons[{s}]"),
+            format!(
+                "surgeon '{}': the roster given already breaks {}",
+                surgeon.id,
+                breach.describe(inst, &items)
+            ),
+            "rebook adds no list to a shift, window or run already over a limit; check the roster",
+        );
+    }
+    let mut booked: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for sess in inst.sessions.iter().filter(|x| x.owner == Some(s)) {
+        *booked.entry(sess.date).or_default() += sess.booked_minutes();
+    }
+    for (date, minutes) in booked {
+        if let Some(cap) = inst.operating_cap(s, date) {
+            if minutes > cap {
+                sink.push(
+                    Code::W201RosterBreach,
+                    format!("surgeons[{s}]"),
+                    format!(
+                        "surgeon '{}': lists already booked on {date} hold {minutes} operating minutes, over the cap of {cap}",
+                        surgeon.id
+                    ),
+                    "no case will be added to that surgeon's lists that day",
+                );
             }
         }
     }
-    sink.out
 }
