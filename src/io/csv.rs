@@ -13,6 +13,9 @@
 //! Lists (`specialties`, `unavailable`) are separated by `;`, caps by date are `DATE=MINUTES;…`,
 //! booleans are `true`/`false` (also `yes`/`no`, `1`/`0`), an empty cell is an absent value.
 //! Cells are trimmed. Every problem names the file, the line and the column.
+//!
+//! Each table is described once ([`Table`]: its columns, each bound to a field of the item a row
+//! holds); the reader and the writer both follow that description.
 
 use crate::io::instance::*;
 use serde::{Deserialize, Serialize};
@@ -26,52 +29,234 @@ pub const DUTIES_FILE: &str = "duties.csv";
 pub const SESSIONS_FILE: &str = "sessions.csv";
 pub const PROCEDURES_FILE: &str = "procedures.csv";
 
-type Columns = &'static [(&'static str, bool)];
+/// One CSV file: its name and its columns, in the order the exporter writes them.
+struct Table<T: 'static> {
+    file: &'static str,
+    columns: &'static [Column<T>],
+}
 
-/// Each file's columns in the order the exporter writes them, and whether they are required.
-pub const THEATRE_COLUMNS: Columns = &[("id", true), ("site", false), ("specialties", true)];
-pub const SURGEON_COLUMNS: Columns = &[
-    ("id", true),
-    ("name", false),
-    ("specialties", true),
-    ("unavailable", false),
-    ("max_operating_minutes", false),
-];
-pub const DUTY_COLUMNS: Columns = &[
-    ("surgeon", true),
-    ("date", true),
-    ("start", true),
-    ("end", true),
-    ("kind", false),
-];
-pub const SESSION_COLUMNS: Columns = &[
-    ("id", true),
-    ("theatre", true),
-    ("date", true),
-    ("start", true),
-    ("end", true),
-    ("free_minutes", false),
-    ("surgeon", false),
-    ("specialty", false),
-    ("shared", false),
-    ("open_cost", false),
-];
-pub const PROCEDURE_COLUMNS: Columns = &[
-    ("id", true),
-    ("patient", false),
-    ("specialty", true),
-    ("name", false),
-    ("duration", true),
-    ("surgeon", false),
-    ("priority", true),
-    ("referral", false),
-    ("listed", false),
-    ("original_date", false),
-    ("cancelled_on_day", false),
-    ("earliest", false),
-    ("deadline", false),
-    ("unavailable", false),
-];
+/// One column: its header name, whether the header must name it, and the field of the row's
+/// item `T` that its cells read into and are written from.
+struct Column<T> {
+    name: &'static str,
+    required: bool,
+    field: Field<T>,
+}
+
+/// A field of `T` by the kind of its cell: a getter for the writer, a setter for the reader.
+enum Field<T> {
+    /// Text that must be given.
+    Text(fn(&T) -> &String, fn(&mut T) -> &mut String),
+    /// Text, absent when the cell is empty.
+    OptText(fn(&T) -> &Option<String>, fn(&mut T) -> &mut Option<String>),
+    /// A whole number that must be given.
+    Int(fn(&T) -> &i64, fn(&mut T) -> &mut i64),
+    /// A whole number, 0 when the cell is empty.
+    IntOrZero(fn(&T) -> &i64, fn(&mut T) -> &mut i64),
+    /// A whole number, absent when the cell is empty.
+    OptInt(fn(&T) -> &Option<i64>, fn(&mut T) -> &mut Option<i64>),
+    /// `true` or `false`, false when the cell is empty.
+    Bool(fn(&T) -> &bool, fn(&mut T) -> &mut bool),
+    /// Items separated by `;`.
+    List(fn(&T) -> &Vec<String>, fn(&mut T) -> &mut Vec<String>),
+    /// `DATE=MINUTES` pairs separated by `;`.
+    Caps(
+        fn(&T) -> &BTreeMap<String, i64>,
+        fn(&mut T) -> &mut BTreeMap<String, i64>,
+    ),
+}
+
+const REQUIRED: bool = true;
+const OPTIONAL: bool = false;
+
+/// A column named after the field it reads and writes, e.g. `column!(id, Text, REQUIRED)`.
+macro_rules! column {
+    ($field:ident, $kind:ident, $required:expr) => {
+        Column {
+            name: stringify!($field),
+            required: $required,
+            field: Field::$kind(|item| &item.$field, |item| &mut item.$field),
+        }
+    };
+}
+
+const THEATRES: Table<TheatreDto> = Table {
+    file: THEATRES_FILE,
+    columns: &[
+        column!(id, Text, REQUIRED),
+        column!(site, OptText, OPTIONAL),
+        column!(specialties, List, REQUIRED),
+    ],
+};
+
+/// A surgeon's duties are a table of their own, joined to the surgeon by id.
+const SURGEONS: Table<SurgeonDto> = Table {
+    file: SURGEONS_FILE,
+    columns: &[
+        column!(id, Text, REQUIRED),
+        column!(name, OptText, OPTIONAL),
+        column!(specialties, List, REQUIRED),
+        column!(unavailable, List, OPTIONAL),
+        column!(max_operating_minutes, Caps, OPTIONAL),
+    ],
+};
+
+const DUTIES: Table<DutyRow> = Table {
+    file: DUTIES_FILE,
+    columns: &[
+        column!(surgeon, Text, REQUIRED),
+        column!(date, Text, REQUIRED),
+        column!(start, Text, REQUIRED),
+        column!(end, Text, REQUIRED),
+        column!(kind, OptText, OPTIONAL),
+    ],
+};
+
+const SESSIONS: Table<SessionDto> = Table {
+    file: SESSIONS_FILE,
+    columns: &[
+        column!(id, Text, REQUIRED),
+        column!(theatre, Text, REQUIRED),
+        column!(date, Text, REQUIRED),
+        column!(start, Text, REQUIRED),
+        column!(end, Text, REQUIRED),
+        column!(free_minutes, OptInt, OPTIONAL),
+        column!(surgeon, OptText, OPTIONAL),
+        column!(specialty, OptText, OPTIONAL),
+        column!(shared, Bool, OPTIONAL),
+        column!(open_cost, IntOrZero, OPTIONAL),
+    ],
+};
+
+const PROCEDURES: Table<ProcedureDto> = Table {
+    file: PROCEDURES_FILE,
+    columns: &[
+        column!(id, Text, REQUIRED),
+        column!(patient, OptText, OPTIONAL),
+        column!(specialty, Text, REQUIRED),
+        column!(name, OptText, OPTIONAL),
+        column!(duration, Int, REQUIRED),
+        column!(surgeon, OptText, OPTIONAL),
+        column!(priority, Text, REQUIRED),
+        column!(referral, OptText, OPTIONAL),
+        column!(listed, OptText, OPTIONAL),
+        column!(original_date, OptText, OPTIONAL),
+        column!(cancelled_on_day, Bool, OPTIONAL),
+        column!(earliest, OptText, OPTIONAL),
+        column!(deadline, OptText, OPTIONAL),
+        column!(unavailable, List, OPTIONAL),
+    ],
+};
+
+/// A row of `duties.csv`: a duty and the id of its surgeon.
+#[derive(Debug, Clone, Default)]
+struct DutyRow {
+    surgeon: String,
+    date: String,
+    start: String,
+    end: String,
+    kind: Option<String>,
+}
+
+impl DutyRow {
+    fn new(surgeon: &str, d: &DutyDto) -> Self {
+        DutyRow {
+            surgeon: surgeon.to_string(),
+            date: d.date.clone(),
+            start: d.start.clone(),
+            end: d.end.clone(),
+            kind: d.kind.clone(),
+        }
+    }
+
+    fn into_duty(self) -> DutyDto {
+        DutyDto {
+            date: self.date,
+            start: self.start,
+            end: self.end,
+            kind: self.kind,
+        }
+    }
+}
+
+impl<T> Table<T> {
+    /// "the first line names the columns: id*, site, specialties*" (* = required).
+    fn header_hint(&self) -> String {
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                if c.required {
+                    format!("{}*", c.name)
+                } else {
+                    c.name.to_string()
+                }
+            })
+            .collect();
+        format!("the first line names the columns: {}", names.join(", "))
+    }
+
+    /// Reads one row's cells (in column order) into an item, reporting each cell that does not
+    /// fit its column.
+    fn read_row(&self, row: &Row, problems: &mut Vec<Problem>) -> T
+    where
+        T: Default,
+    {
+        let mut r = Reader {
+            problems,
+            file: self.file,
+            line: row.line,
+        };
+        let mut item = T::default();
+        for (column, cell) in self.columns.iter().zip(&row.cells) {
+            let (name, cell) = (column.name, cell.as_str());
+            match column.field {
+                Field::Text(_, set) => *set(&mut item) = r.text(name, cell),
+                Field::OptText(_, set) => *set(&mut item) = r.opt_text(cell),
+                Field::Int(_, set) => *set(&mut item) = r.int(name, cell),
+                Field::IntOrZero(_, set) => *set(&mut item) = r.opt_int(name, cell).unwrap_or(0),
+                Field::OptInt(_, set) => *set(&mut item) = r.opt_int(name, cell),
+                Field::Bool(_, set) => *set(&mut item) = r.boolean(name, cell),
+                Field::List(_, set) => *set(&mut item) = r.list(cell),
+                Field::Caps(_, set) => *set(&mut item) = r.caps(name, cell),
+            }
+        }
+        item
+    }
+
+    /// The cells of one item, in column order, reporting each value a cell could not carry
+    /// back unchanged.
+    fn write_row(&self, item: &T, line: u64, problems: &mut Vec<Problem>) -> Vec<String> {
+        let mut w = Writer {
+            problems,
+            file: self.file,
+            line,
+        };
+        let cell = |column: &Column<T>, w: &mut Writer| match column.field {
+            Field::Text(get, _) => w.text(column.name, get(item)),
+            Field::OptText(get, _) => w.opt_text(column.name, get(item)),
+            Field::Int(get, _) | Field::IntOrZero(get, _) => get(item).to_string(),
+            Field::OptInt(get, _) => get(item).map(|m| m.to_string()).unwrap_or_default(),
+            Field::Bool(get, _) => get(item).to_string(),
+            Field::List(get, _) => w.list(column.name, get(item)),
+            Field::Caps(get, _) => w.caps(column.name, get(item)),
+        };
+        self.columns.iter().map(|c| cell(c, &mut w)).collect()
+    }
+
+    /// The whole file: the header, then the rows.
+    fn bytes(&self, rows: &[Vec<String>]) -> Vec<u8> {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|c| c.name))
+            .expect("writing to memory");
+        for r in rows {
+            w.write_record(r).expect("writing to memory");
+        }
+        w.into_inner().expect("writing to memory")
+    }
+}
 
 /// `settings.json`: everything of an instance that is not a table.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -155,14 +340,317 @@ pub struct Imported {
     pub source: SourceMap,
 }
 
+impl Problem {
+    fn new(
+        file: &str,
+        line: Option<u64>,
+        column: Option<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// A data row of a CSV file, its cells in the table's column order (empty when not given).
 struct Row {
     line: u64,
     cells: Vec<String>,
 }
 
-struct Table {
-    columns: Columns,
-    rows: Vec<Row>,
+/// Reads the rows of `table`'s file in `dir`, matching its header to the table's columns. A file
+/// that is `optional` may be missing. Every problem (unreadable file, bad header, a row of the
+/// wrong length, a cell that is not UTF-8) is reported, and the rows that could be read returned.
+fn read_rows<T>(dir: &Path, table: &Table<T>, optional: bool, problems: &mut Vec<Problem>) -> Vec<Row> {
+    let file = table.file;
+    let mut rows = Vec::new();
+    let bytes = match std::fs::read(dir.join(file)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return rows,
+        Err(e) => {
+            problems.push(Problem::new(
+                file,
+                None,
+                None,
+                format!("cannot read {}: {e}", dir.join(file).display()),
+                format!("put {file} in the folder; {}", table.header_hint()),
+            ));
+            return rows;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut index: Vec<Option<usize>> = Vec::new(); // file column -> table column
+    for (n, record) in reader.byte_records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                problems.push(Problem::new(
+                    file,
+                    line,
+                    None,
+                    format!("not readable as CSV: {e}"),
+                    "save the sheet as CSV (comma-separated, UTF-8)",
+                ));
+                return rows;
+            }
+        };
+        let line = record.position().map_or(n as u64 + 1, |p| p.line());
+        // A cell that is not UTF-8 is named by its column, or by its number in the header.
+        let column_name = |k: usize| match index.get(k).copied().flatten() {
+            Some(c) if n > 0 => table.columns[c].name.to_string(),
+            _ => format!("{}", k + 1),
+        };
+        let mut cells: Vec<String> = Vec::with_capacity(record.len());
+        let mut bad_utf8 = false;
+        for (k, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(s) => cells.push(s.trim().to_string()),
+                Err(_) => {
+                    problems.push(Problem::new(
+                        file,
+                        Some(line),
+                        Some(column_name(k)),
+                        "the cell is not UTF-8 text",
+                        "save the sheet as CSV UTF-8",
+                    ));
+                    bad_utf8 = true;
+                    cells.push(String::new());
+                }
+            }
+        }
+        if n == 0 {
+            index = header_index(table, &cells, line, problems);
+            continue;
+        }
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if cells.len() != index.len() {
+            problems.push(Problem::new(
+                file,
+                Some(line),
+                None,
+                format!("the row has {} cells but the header has {}", cells.len(), index.len()),
+                "put quotes around cells that contain a comma, and give every row the header's columns",
+            ));
+            continue;
+        }
+        if bad_utf8 {
+            continue;
+        }
+        let mut row = vec![String::new(); table.columns.len()];
+        for (k, cell) in cells.into_iter().enumerate() {
+            if let Some(c) = index[k] {
+                row[c] = cell;
+            }
+        }
+        rows.push(Row { line, cells: row });
+    }
+    if index.is_empty() {
+        problems.push(Problem::new(
+            file,
+            Some(1),
+            None,
+            "the file is empty",
+            table.header_hint(),
+        ));
+    }
+    rows
+}
+
+/// The table column of each column of the header line (`None` for an unknown or repeated one),
+/// reporting unknown, repeated and missing required columns.
+fn header_index<T>(table: &Table<T>, names: &[String], line: u64, problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
+    let file = table.file;
+    let mut index = Vec::with_capacity(names.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (k, name) in names.iter().enumerate() {
+        let name = name.to_ascii_lowercase();
+        match table.columns.iter().position(|c| c.name == name) {
+            Some(c) => {
+                if let Some(first) = seen.insert(name.clone(), k) {
+                    problems.push(Problem::new(
+                        file,
+                        Some(line),
+                        Some(name.clone()),
+                        format!("column '{name}' appears twice (columns {} and {})", first + 1, k + 1),
+                        "keep one of them",
+                    ));
+                    index.push(None);
+                } else {
+                    index.push(Some(c));
+                }
+            }
+            None => {
+                let column = if name.is_empty() {
+                    format!("{}", k + 1)
+                } else {
+                    name.clone()
+                };
+                problems.push(Problem::new(
+                    file,
+                    Some(line),
+                    Some(column),
+                    format!("unknown column '{name}'"),
+                    table.header_hint(),
+                ));
+                index.push(None);
+            }
+        }
+    }
+    for c in table.columns {
+        if c.required && !seen.contains_key(c.name) {
+            problems.push(Problem::new(
+                file,
+                Some(line),
+                Some(c.name.to_string()),
+                format!("the required column '{}' is missing", c.name),
+                table.header_hint(),
+            ));
+        }
+    }
+    index
+}
+
+fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
+    let path = dir.join(SETTINGS_FILE);
+    let hint = "settings.json holds format, trust, horizon and optionally timezone, rules and objective, as in a JSON instance";
+    let text = match std::fs::read(&path) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(t) => t,
+            Err(_) => {
+                problems.push(Problem::new(
+                    SETTINGS_FILE,
+                    None,
+                    None,
+                    "the file is not UTF-8 text",
+                    "save it as UTF-8 JSON",
+                ));
+                return None;
+            }
+        },
+        Err(e) => {
+            problems.push(Problem::new(
+                SETTINGS_FILE,
+                None,
+                None,
+                format!("cannot read {}: {e}", path.display()),
+                hint,
+            ));
+            return None;
+        }
+    };
+    match crate::io::json::parse::<Settings>(&text) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            // The problem's place, unless it is the whole file.
+            let message = if e.path.is_empty() {
+                e.message.clone()
+            } else {
+                e.to_string()
+            };
+            problems.push(Problem::new(SETTINGS_FILE, Some(e.line as u64), None, message, hint));
+            None
+        }
+    }
+}
+
+/// Reads a CSV folder into an instance. Every problem found is returned at once; the instance is
+/// not validated here (see [`crate::io::validate`], and [`SourceMap::locate`] for its paths).
+pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return Err(vec![Problem::new(
+            &dir.display().to_string(),
+            None,
+            None,
+            "not a directory",
+            "give the folder that holds settings.json and the CSV files",
+        )]);
+    }
+    let settings = read_settings(dir, &mut problems);
+    let theatre_rows = read_rows(dir, &THEATRES, false, &mut problems);
+    let surgeon_rows = read_rows(dir, &SURGEONS, false, &mut problems);
+    let duty_rows = read_rows(dir, &DUTIES, true, &mut problems);
+    let session_rows = read_rows(dir, &SESSIONS, false, &mut problems);
+    let procedure_rows = read_rows(dir, &PROCEDURES, false, &mut problems);
+    let mut source = SourceMap::default();
+    let mut items = |kind: &str, table_file: &'static str, rows: &[Row]| {
+        for (i, row) in rows.iter().enumerate() {
+            source.items.insert(format!("{kind}[{i}]"), (table_file, row.line));
+        }
+    };
+    items("theatres", THEATRES_FILE, &theatre_rows);
+    items("surgeons", SURGEONS_FILE, &surgeon_rows);
+    items("sessions", SESSIONS_FILE, &session_rows);
+    items("procedures", PROCEDURES_FILE, &procedure_rows);
+
+    let theatres: Vec<TheatreDto> = theatre_rows
+        .iter()
+        .map(|r| THEATRES.read_row(r, &mut problems))
+        .collect();
+    let mut surgeons: Vec<SurgeonDto> = Vec::new();
+    let mut surgeon_ix: HashMap<String, usize> = HashMap::new();
+    for row in &surgeon_rows {
+        let surgeon = SURGEONS.read_row(row, &mut problems);
+        surgeon_ix.entry(surgeon.id.clone()).or_insert(surgeons.len());
+        surgeons.push(surgeon);
+    }
+    for row in &duty_rows {
+        let duty = DUTIES.read_row(row, &mut problems);
+        match surgeon_ix.get(&duty.surgeon) {
+            Some(&s) => {
+                let path = format!("surgeons[{s}].duties[{}]", surgeons[s].duties.len());
+                source.items.insert(path, (DUTIES_FILE, row.line));
+                surgeons[s].duties.push(duty.into_duty());
+            }
+            None if duty.surgeon.is_empty() => {}
+            None => problems.push(Problem::new(
+                DUTIES_FILE,
+                Some(row.line),
+                Some("surgeon".into()),
+                format!("no surgeon '{}' in {SURGEONS_FILE}", duty.surgeon),
+                "add the surgeon to surgeons.csv or correct the id",
+            )),
+        }
+    }
+    let sessions: Vec<SessionDto> = session_rows
+        .iter()
+        .map(|r| SESSIONS.read_row(r, &mut problems))
+        .collect();
+    let procedures: Vec<ProcedureDto> = (procedure_rows.iter())
+        .map(|r| PROCEDURES.read_row(r, &mut problems))
+        .collect();
+
+    match settings {
+        Some(s) if problems.is_empty() => Ok(Imported {
+            instance: InstanceFile {
+                format: s.format,
+                trust: s.trust,
+                timezone: s.timezone,
+                horizon: s.horizon,
+                rules: s.rules,
+                objective: s.objective,
+                theatres,
+                surgeons,
+                sessions,
+                procedures,
+            },
+            source,
+        }),
+        _ => Err(problems),
+    }
 }
 
 struct Reader<'a> {
@@ -173,13 +661,9 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn problem(&mut self, column: &str, message: String, hint: &str) {
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            line: Some(self.line),
-            column: Some(column.to_string()),
-            message,
-            hint: hint.to_string(),
-        });
+        let at = Some(column.to_string());
+        self.problems
+            .push(Problem::new(self.file, Some(self.line), at, message, hint));
     }
 
     fn text(&mut self, column: &str, cell: &str) -> String {
@@ -269,389 +753,6 @@ impl Reader<'_> {
     }
 }
 
-fn read_table(dir: &Path, file: &'static str, columns: Columns, optional: bool, problems: &mut Vec<Problem>) -> Table {
-    let mut table = Table {
-        columns,
-        rows: Vec::new(),
-    };
-    let file_problem =
-        |problems: &mut Vec<Problem>, line: Option<u64>, column: Option<String>, message: String, hint: String| {
-            problems.push(Problem {
-                file: file.to_string(),
-                line,
-                column,
-                message,
-                hint,
-            })
-        };
-    let header_hint = || {
-        format!(
-            "the first line names the columns: {}",
-            columns
-                .iter()
-                .map(|(c, req)| if *req { format!("{c}*") } else { c.to_string() })
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let bytes = match std::fs::read(dir.join(file)) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return table,
-        Err(e) => {
-            file_problem(
-                problems,
-                None,
-                None,
-                format!("cannot read {}: {e}", dir.join(file).display()),
-                format!("put {file} in the folder; {}", header_hint()),
-            );
-            return table;
-        }
-    };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut index: Vec<Option<usize>> = Vec::new(); // file column -> spec column
-    let mut header_len = 0;
-    for (n, record) in reader.byte_records().enumerate() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                file_problem(
-                    problems,
-                    line,
-                    None,
-                    format!("not readable as CSV: {e}"),
-                    "save the sheet as CSV (comma-separated, UTF-8)".into(),
-                );
-                return table;
-            }
-        };
-        let line = record.position().map_or(n as u64 + 1, |p| p.line());
-        let mut cells: Vec<String> = Vec::with_capacity(record.len());
-        let mut bad_utf8 = false;
-        for (k, raw) in record.iter().enumerate() {
-            match std::str::from_utf8(raw) {
-                Ok(s) => cells.push(s.trim().to_string()),
-                Err(_) => {
-                    let column = if n == 0 {
-                        format!("{}", k + 1)
-                    } else {
-                        index
-                            .get(k)
-                            .copied()
-                            .flatten()
-                            .map_or(format!("{}", k + 1), |c| columns[c].0.to_string())
-                    };
-                    file_problem(
-                        problems,
-                        Some(line),
-                        Some(column),
-                        "the cell is not UTF-8 text".into(),
-                        "save the sheet as CSV UTF-8".into(),
-                    );
-                    bad_utf8 = true;
-                    cells.push(String::new());
-                }
-            }
-        }
-        if n == 0 {
-            header_len = cells.len();
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for (k, name) in cells.iter().enumerate() {
-                let name = name.to_ascii_lowercase();
-                match columns.iter().position(|(c, _)| *c == name) {
-                    Some(c) => {
-                        if let Some(first) = seen.insert(name.clone(), k) {
-                            file_problem(
-                                problems,
-                                Some(line),
-                                Some(name.clone()),
-                                format!("column '{name}' appears twice (columns {} and {})", first + 1, k + 1),
-                                "keep one of them".into(),
-                            );
-                            index.push(None);
-                        } else {
-                            index.push(Some(c));
-                        }
-                    }
-                    None => {
-                        file_problem(
-                            problems,
-                            Some(line),
-                            Some(if name.is_empty() {
-                                format!("{}", k + 1)
-                            } else {
-                                name.clone()
-                            }),
-                            format!("unknown column '{name}'"),
-                            header_hint(),
-                        );
-                        index.push(None);
-                    }
-                }
-            }
-            for (c, required) in columns {
-                if *required && !seen.contains_key(*c) {
-                    file_problem(
-                        problems,
-                        Some(line),
-                        Some(c.to_string()),
-                        format!("the required column '{c}' is missing"),
-                        header_hint(),
-                    );
-                }
-            }
-            continue;
-        }
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        if cells.len() != header_len {
-            file_problem(
-                problems,
-                Some(line),
-                None,
-                format!("the row has {} cells but the header has {header_len}", cells.len()),
-                "put quotes around cells that contain a comma, and give every row the header's columns".into(),
-            );
-            continue;
-        }
-        if bad_utf8 {
-            continue;
-        }
-        let mut row = vec![String::new(); columns.len()];
-        for (k, cell) in cells.into_iter().enumerate() {
-            if let Some(c) = index[k] {
-                row[c] = cell;
-            }
-        }
-        table.rows.push(Row { line, cells: row });
-    }
-    if index.is_empty() {
-        file_problem(problems, Some(1), None, "the file is empty".into(), header_hint());
-    }
-    table
-}
-
-impl Table {
-    fn col(&self, name: &str) -> usize {
-        self.columns.iter().position(|(c, _)| *c == name).expect("known column")
-    }
-}
-
-fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
-    let path = dir.join(SETTINGS_FILE);
-    let hint = "settings.json holds format, trust, horizon and optionally timezone, rules and objective, as in a JSON instance";
-    let text = match std::fs::read(&path) {
-        Ok(b) => match String::from_utf8(b) {
-            Ok(t) => t,
-            Err(_) => {
-                problems.push(Problem {
-                    file: SETTINGS_FILE.into(),
-                    line: None,
-                    column: None,
-                    message: "the file is not UTF-8 text".into(),
-                    hint: "save it as UTF-8 JSON".into(),
-                });
-                return None;
-            }
-        },
-        Err(e) => {
-            problems.push(Problem {
-                file: SETTINGS_FILE.into(),
-                line: None,
-                column: None,
-                message: format!("cannot read {}: {e}", path.display()),
-                hint: hint.into(),
-            });
-            return None;
-        }
-    };
-    match crate::io::json::parse::<Settings>(&text) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            problems.push(Problem {
-                file: SETTINGS_FILE.into(),
-                line: Some(e.line as u64),
-                column: None,
-                // The problem's place, unless it is the whole file.
-                message: if e.path.is_empty() { e.message } else { e.to_string() },
-                hint: hint.into(),
-            });
-            None
-        }
-    }
-}
-
-/// Reads a CSV folder into an instance. Every problem found is returned at once; the instance is
-/// not validated here (see [`crate::io::validate`], and [`SourceMap::locate`] for its paths).
-pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
-    let mut problems = Vec::new();
-    if !dir.is_dir() {
-        return Err(vec![Problem {
-            file: dir.display().to_string(),
-            line: None,
-            column: None,
-            message: "not a directory".into(),
-            hint: "give the folder that holds settings.json and the CSV files".into(),
-        }]);
-    }
-    let settings = read_settings(dir, &mut problems);
-    let theatres_t = read_table(dir, THEATRES_FILE, THEATRE_COLUMNS, false, &mut problems);
-    let surgeons_t = read_table(dir, SURGEONS_FILE, SURGEON_COLUMNS, false, &mut problems);
-    let duties_t = read_table(dir, DUTIES_FILE, DUTY_COLUMNS, true, &mut problems);
-    let sessions_t = read_table(dir, SESSIONS_FILE, SESSION_COLUMNS, false, &mut problems);
-    let procedures_t = read_table(dir, PROCEDURES_FILE, PROCEDURE_COLUMNS, false, &mut problems);
-    let mut source = SourceMap::default();
-
-    let mut theatres = Vec::new();
-    for row in &theatres_t.rows {
-        let mut r = Reader {
-            problems: &mut problems,
-            file: THEATRES_FILE,
-            line: row.line,
-        };
-        let c = |n: &str| row.cells[theatres_t.col(n)].as_str();
-        source
-            .items
-            .insert(format!("theatres[{}]", theatres.len()), (THEATRES_FILE, row.line));
-        theatres.push(TheatreDto {
-            id: r.text("id", c("id")),
-            site: r.opt_text(c("site")),
-            specialties: r.list(c("specialties")),
-        });
-    }
-
-    let mut surgeons: Vec<SurgeonDto> = Vec::new();
-    let mut surgeon_ix: HashMap<String, usize> = HashMap::new();
-    for row in &surgeons_t.rows {
-        let mut r = Reader {
-            problems: &mut problems,
-            file: SURGEONS_FILE,
-            line: row.line,
-        };
-        let c = |n: &str| row.cells[surgeons_t.col(n)].as_str();
-        let id = r.text("id", c("id"));
-        surgeon_ix.entry(id.clone()).or_insert(surgeons.len());
-        source
-            .items
-            .insert(format!("surgeons[{}]", surgeons.len()), (SURGEONS_FILE, row.line));
-        surgeons.push(SurgeonDto {
-            id,
-            name: r.opt_text(c("name")),
-            specialties: r.list(c("specialties")),
-            duties: Vec::new(),
-            unavailable: r.list(c("unavailable")),
-            max_operating_minutes: r.caps("max_operating_minutes", c("max_operating_minutes")),
-        });
-    }
-    for row in &duties_t.rows {
-        let mut r = Reader {
-            problems: &mut problems,
-            file: DUTIES_FILE,
-            line: row.line,
-        };
-        let c = |n: &str| row.cells[duties_t.col(n)].as_str();
-        let who = r.text("surgeon", c("surgeon"));
-        let duty = DutyDto {
-            date: r.text("date", c("date")),
-            start: r.text("start", c("start")),
-            end: r.text("end", c("end")),
-            kind: r.opt_text(c("kind")),
-        };
-        match surgeon_ix.get(&who) {
-            Some(&s) => {
-                let path = format!("surgeons[{s}].duties[{}]", surgeons[s].duties.len());
-                source.items.insert(path, (DUTIES_FILE, row.line));
-                surgeons[s].duties.push(duty);
-            }
-            None if who.is_empty() => {}
-            None => r.problem(
-                "surgeon",
-                format!("no surgeon '{who}' in {SURGEONS_FILE}"),
-                "add the surgeon to surgeons.csv or correct the id",
-            ),
-        }
-    }
-
-    let mut sessions = Vec::new();
-    for row in &sessions_t.rows {
-        let mut r = Reader {
-            problems: &mut problems,
-            file: SESSIONS_FILE,
-            line: row.line,
-        };
-        let c = |n: &str| row.cells[sessions_t.col(n)].as_str();
-        source
-            .items
-            .insert(format!("sessions[{}]", sessions.len()), (SESSIONS_FILE, row.line));
-        sessions.push(SessionDto {
-            id: r.text("id", c("id")),
-            theatre: r.text("theatre", c("theatre")),
-            date: r.text("date", c("date")),
-            start: r.text("start", c("start")),
-            end: r.text("end", c("end")),
-            free_minutes: r.opt_int("free_minutes", c("free_minutes")),
-            surgeon: r.opt_text(c("surgeon")),
-            specialty: r.opt_text(c("specialty")),
-            shared: r.boolean("shared", c("shared")),
-            open_cost: r.opt_int("open_cost", c("open_cost")).unwrap_or(0),
-        });
-    }
-
-    let mut procedures = Vec::new();
-    for row in &procedures_t.rows {
-        let mut r = Reader {
-            problems: &mut problems,
-            file: PROCEDURES_FILE,
-            line: row.line,
-        };
-        let c = |n: &str| row.cells[procedures_t.col(n)].as_str();
-        source
-            .items
-            .insert(format!("procedures[{}]", procedures.len()), (PROCEDURES_FILE, row.line));
-        procedures.push(ProcedureDto {
-            id: r.text("id", c("id")),
-            patient: r.opt_text(c("patient")),
-            specialty: r.text("specialty", c("specialty")),
-            name: r.opt_text(c("name")),
-            duration: r.int("duration", c("duration")),
-            surgeon: r.opt_text(c("surgeon")),
-            priority: r.text("priority", c("priority")),
-            referral: r.opt_text(c("referral")),
-            listed: r.opt_text(c("listed")),
-            original_date: r.opt_text(c("original_date")),
-            cancelled_on_day: r.boolean("cancelled_on_day", c("cancelled_on_day")),
-            earliest: r.opt_text(c("earliest")),
-            deadline: r.opt_text(c("deadline")),
-            unavailable: r.list(c("unavailable")),
-        });
-    }
-
-    match settings {
-        Some(s) if problems.is_empty() => Ok(Imported {
-            instance: InstanceFile {
-                format: s.format,
-                trust: s.trust,
-                timezone: s.timezone,
-                horizon: s.horizon,
-                rules: s.rules,
-                objective: s.objective,
-                theatres,
-                surgeons,
-                sessions,
-                procedures,
-            },
-            source,
-        }),
-        _ => Err(problems),
-    }
-}
-
 /// Collects the values a CSV cell cannot carry back unchanged.
 struct Writer<'a> {
     problems: &'a mut Vec<Problem>,
@@ -661,13 +762,10 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn refuse(&mut self, column: &str, message: String) {
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            line: Some(self.line),
-            column: Some(column.to_string()),
-            message,
-            hint: "edit the instance: this value would not read back the same from CSV".into(),
-        });
+        let hint = "edit the instance: this value would not read back the same from CSV";
+        let at = Some(column.to_string());
+        self.problems
+            .push(Problem::new(self.file, Some(self.line), at, message, hint));
     }
 
     fn text(&mut self, column: &str, v: &str) -> String {
@@ -716,18 +814,6 @@ impl Writer<'_> {
     }
 }
 
-fn csv_bytes(columns: Columns, rows: &[Vec<String>]) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(columns.iter().map(|(c, _)| *c))
-        .expect("writing to memory");
-    for r in rows {
-        w.write_record(r).expect("writing to memory");
-    }
-    w.into_inner().expect("writing to memory")
-}
-
 /// The CSV folder of an instance as (file name, bytes), or the values CSV could not carry back
 /// unchanged.
 pub fn export_files(inst: &InstanceFile) -> Result<Vec<(&'static str, Vec<u8>)>, Vec<Problem>> {
@@ -743,126 +829,50 @@ pub fn export_files(inst: &InstanceFile) -> Result<Vec<(&'static str, Vec<u8>)>,
     let mut settings_json = serde_json::to_vec_pretty(&settings).expect("settings serialise");
     settings_json.push(b'\n');
 
+    // The line of the i-th data row, after the header.
     let line = |i: usize| i as u64 + 2;
-    let mut rows = Vec::new();
-    for (i, t) in inst.theatres.iter().enumerate() {
-        let mut w = Writer {
-            problems: &mut problems,
-            file: THEATRES_FILE,
-            line: line(i),
-        };
-        rows.push(vec![
-            w.text("id", &t.id),
-            w.opt_text("site", &t.site),
-            w.list("specialties", &t.specialties),
-        ]);
-    }
-    let theatres = csv_bytes(THEATRE_COLUMNS, &rows);
-
-    let mut rows = Vec::new();
+    let theatre_rows: Vec<Vec<String>> = (inst.theatres.iter().enumerate())
+        .map(|(i, t)| THEATRES.write_row(t, line(i), &mut problems))
+        .collect();
+    let mut surgeon_rows = Vec::new();
     let mut duty_rows = Vec::new();
     for (i, s) in inst.surgeons.iter().enumerate() {
-        let mut w = Writer {
-            problems: &mut problems,
-            file: SURGEONS_FILE,
-            line: line(i),
-        };
-        rows.push(vec![
-            w.text("id", &s.id),
-            w.opt_text("name", &s.name),
-            w.list("specialties", &s.specialties),
-            w.list("unavailable", &s.unavailable),
-            w.caps("max_operating_minutes", &s.max_operating_minutes),
-        ]);
+        surgeon_rows.push(SURGEONS.write_row(s, line(i), &mut problems));
         for d in &s.duties {
-            let mut w = Writer {
-                problems: &mut problems,
-                file: DUTIES_FILE,
-                line: line(duty_rows.len()),
-            };
-            duty_rows.push(vec![
-                w.text("surgeon", &s.id),
-                w.text("date", &d.date),
-                w.text("start", &d.start),
-                w.text("end", &d.end),
-                w.opt_text("kind", &d.kind),
-            ]);
+            let row = DUTIES.write_row(&DutyRow::new(&s.id, d), line(duty_rows.len()), &mut problems);
+            duty_rows.push(row);
         }
     }
-    let surgeons = csv_bytes(SURGEON_COLUMNS, &rows);
-    let duties = csv_bytes(DUTY_COLUMNS, &duty_rows);
     // Duties are matched to surgeons by id: with a repeated id they would all go to the first.
     let mut seen = std::collections::HashSet::new();
     for (i, s) in inst.surgeons.iter().enumerate() {
         if !seen.insert(s.id.as_str()) && !s.duties.is_empty() {
-            problems.push(Problem {
-                file: SURGEONS_FILE.into(),
-                line: Some(line(i)),
-                column: Some("id".into()),
-                message: format!("surgeon id '{}' is used twice and this one has duties", s.id),
-                hint: "make surgeon ids unique (rebook validate reports E101)".into(),
-            });
+            problems.push(Problem::new(
+                SURGEONS_FILE,
+                Some(line(i)),
+                Some("id".into()),
+                format!("surgeon id '{}' is used twice and this one has duties", s.id),
+                "make surgeon ids unique (rebook validate reports E101)",
+            ));
         }
     }
-
-    let mut rows = Vec::new();
-    for (i, k) in inst.sessions.iter().enumerate() {
-        let mut w = Writer {
-            problems: &mut problems,
-            file: SESSIONS_FILE,
-            line: line(i),
-        };
-        rows.push(vec![
-            w.text("id", &k.id),
-            w.text("theatre", &k.theatre),
-            w.text("date", &k.date),
-            w.text("start", &k.start),
-            w.text("end", &k.end),
-            k.free_minutes.map(|m| m.to_string()).unwrap_or_default(),
-            w.opt_text("surgeon", &k.surgeon),
-            w.opt_text("specialty", &k.specialty),
-            k.shared.to_string(),
-            k.open_cost.to_string(),
-        ]);
-    }
-    let sessions = csv_bytes(SESSION_COLUMNS, &rows);
-
-    let mut rows = Vec::new();
-    for (i, p) in inst.procedures.iter().enumerate() {
-        let mut w = Writer {
-            problems: &mut problems,
-            file: PROCEDURES_FILE,
-            line: line(i),
-        };
-        rows.push(vec![
-            w.text("id", &p.id),
-            w.opt_text("patient", &p.patient),
-            w.text("specialty", &p.specialty),
-            w.opt_text("name", &p.name),
-            p.duration.to_string(),
-            w.opt_text("surgeon", &p.surgeon),
-            w.text("priority", &p.priority),
-            w.opt_text("referral", &p.referral),
-            w.opt_text("listed", &p.listed),
-            w.opt_text("original_date", &p.original_date),
-            p.cancelled_on_day.to_string(),
-            w.opt_text("earliest", &p.earliest),
-            w.opt_text("deadline", &p.deadline),
-            w.list("unavailable", &p.unavailable),
-        ]);
-    }
-    let procedures = csv_bytes(PROCEDURE_COLUMNS, &rows);
+    let session_rows: Vec<Vec<String>> = (inst.sessions.iter().enumerate())
+        .map(|(i, k)| SESSIONS.write_row(k, line(i), &mut problems))
+        .collect();
+    let procedure_rows: Vec<Vec<String>> = (inst.procedures.iter().enumerate())
+        .map(|(i, p)| PROCEDURES.write_row(p, line(i), &mut problems))
+        .collect();
 
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(vec![
         (SETTINGS_FILE, settings_json),
-        (THEATRES_FILE, theatres),
-        (SURGEONS_FILE, surgeons),
-        (DUTIES_FILE, duties),
-        (SESSIONS_FILE, sessions),
-        (PROCEDURES_FILE, procedures),
+        (THEATRES_FILE, THEATRES.bytes(&theatre_rows)),
+        (SURGEONS_FILE, SURGEONS.bytes(&surgeon_rows)),
+        (DUTIES_FILE, DUTIES.bytes(&duty_rows)),
+        (SESSIONS_FILE, SESSIONS.bytes(&session_rows)),
+        (PROCEDURES_FILE, PROCEDURES.bytes(&procedure_rows)),
     ])
 }
 

@@ -139,7 +139,7 @@ impl BreachDto {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TheatreDto {
     pub id: String,
@@ -158,7 +158,7 @@ pub struct DutyDto {
     pub kind: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SurgeonDto {
     pub id: String,
@@ -173,7 +173,7 @@ pub struct SurgeonDto {
     pub max_operating_minutes: BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SessionDto {
     pub id: String,
@@ -193,7 +193,7 @@ pub struct SessionDto {
     pub open_cost: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureDto {
     pub id: String,
