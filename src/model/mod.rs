@@ -1,8 +1,8 @@
 //! Domain types: one trust's cancelled procedures and post-strike capacity, resolved and validated.
 //!
-//! Nothing here knows about JSON or about any solver. The [`crate::io`] layer reads the
-//! `rebook-instance/1` format, [`validate`] checks it (collecting every problem), and only a valid
-//! instance is turned into an [`Instance`], whose cross-references are plain indices.
+//! Nothing here knows about JSON, files or solvers, and this module uses nothing else of the
+//! crate: [`crate::io::validate`] checks a `rebook-instance/1` file (collecting every problem) and
+//! turns only a valid one into an [`Instance`], whose cross-references are plain indices.
 //!
 //! Time: every instant is an *absolute minute* ([`Minute`], minutes since the Unix epoch, UTC), so
 //! durations and rests are real elapsed time across clock changes. Wall-clock times are converted
