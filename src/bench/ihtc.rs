@@ -1,4 +1,5 @@
-//! `rebook bench ihtc`: solve IHTC instances with the MIP and compare with best-known values.
+//! The IHTC-2024 benchmark runner behind `rebook bench ihtc`: solve IHTC instances with the MIP
+//! and compare with best-known values (the command's options and table live in `cli/bench.rs`).
 //!
 //! Every solve goes through the whole chain a user would trust: IHTC file → `rebook-instance/1`
 //! (validated) → MIP → independent checker → IHTC solution → the IHTC scorer. The scored cost must
@@ -13,6 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// One instance's row of the benchmark table.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchRow {
     pub instance: String,
@@ -88,7 +90,9 @@ where
     let one = |f: &PathBuf| {
         let row = crate::batch::isolated(|| solve_one(f)).unwrap_or_else(|panic| {
             let mut row = BenchRow::new(&stem(f));
-            row.error = Some(format!("internal error (panic): {panic} — please report it with this instance"));
+            row.error = Some(format!(
+                "internal error (panic): {panic} — please report it with this instance"
+            ));
             row
         });
         on_row(&row);
@@ -365,4 +369,50 @@ pub fn reference_values(readme: &str) -> BTreeMap<String, i64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_solve_is_an_error_row_and_the_others_go_on() {
+        let files = [PathBuf::from("a/first.json"), PathBuf::from("a/second.json")];
+        let seen = std::sync::Mutex::new(Vec::new());
+        let rows = run(
+            &files,
+            2,
+            |path| {
+                if path.ends_with("first.json") {
+                    panic!("boom");
+                }
+                let mut row = BenchRow::new(&stem(path));
+                row.cost = Some(7);
+                row
+            },
+            |row| seen.lock().unwrap().push(row.instance.clone()),
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].instance, "first");
+        assert_eq!(rows[0].status, "error");
+        assert!(
+            rows[0].error.as_deref().unwrap().contains("boom"),
+            "{:?}",
+            rows[0].error
+        );
+        assert_eq!((rows[1].instance.as_str(), rows[1].cost), ("second", Some(7)));
+        assert_eq!(seen.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn reference_values_fill_in_only_what_no_solution_gave() {
+        let reference = BTreeMap::from([("i01".to_string(), 200)]);
+        let mut row = BenchRow::new("i01");
+        row.cost = Some(100);
+        let row = row.with_reference(&reference);
+        assert_eq!((row.best_known, row.ratio), (Some(200), Some(0.5)));
+        let mut row = BenchRow::new("i01");
+        row.best_known = Some(100);
+        assert_eq!(row.with_reference(&reference).best_known, Some(100));
+    }
 }

@@ -210,34 +210,6 @@ pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Re
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Set once standard output turned out to be a closed pipe.
-static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Writes a line to standard output. When stdout is a closed pipe (`rebook … | head`), the line
-/// and every later one are dropped quietly instead of panicking, and the command goes on: its
-/// files are still written and its exit code still says what happened.
-pub fn stdout_line(args: std::fmt::Arguments) {
-    use std::io::Write as _;
-    use std::sync::atomic::Ordering;
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
-        return;
-    }
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|_| out.write_all(b"\n")) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            STDOUT_CLOSED.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-/// `println!` through [`stdout_line`].
-#[macro_export]
-macro_rules! outln {
-    ($($arg:tt)*) => {
-        $crate::io::stdout_line(format_args!($($arg)*))
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,100 +1,143 @@
-//! The batch commands of the CLI: `rebook solve`, `rebook compare` and `rebook report`. Each returns
-//! the process exit code: 0 ok, 1 a run failed (solver error, panic, plan rejected by the checker,
-//! a plan or summary that could not be written), 2 bad input or usage (including an output
-//! directory that cannot be created: a wrong `--out`).
+//! `rebook solve` and `rebook compare`: a batch of trusts run with one or several strategies, the
+//! plans written per trust and the runs totalled. A batch that partly fails is not an error: the
+//! others are solved and written, the problems printed, and the [`Outcome`] says the worst.
 
+use super::error::{CliError, Outcome, Tally};
+use super::progress::{Mode, Progress};
+use super::values::StrategyName;
 use crate::batch::summary::{self, Row};
-use crate::batch::{self, Outcome, Task, TrustResult};
-use crate::cli::progress::{Mode, Progress};
-use crate::io::{self, schedule::ScheduleFile};
+use crate::batch::{self, Task, TrustResult};
+use crate::io;
 use crate::model::Priority;
 use crate::strategy::{self, SolveOptions, Strategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// Solve each trust, side by side: `<trust>.schedule.json` and `<trust>.assignments.csv` per
+/// trust, and `summary.json` / `summary.csv` for the batch.
+#[derive(clap::Args)]
+pub struct SolveArgs {
+    /// Instance files or directories of them (a batch: one file per trust).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Strategy: mip (the integer programme), fifo (treat in turn), priority (clinical
+    /// priority, then longest wait).
+    #[arg(long, short, default_value = "mip", value_parser = StrategyName, hide_possible_values = true)]
+    strategy: String,
+    /// Output directory (created if missing).
+    #[arg(long, short, default_value = "out")]
+    out: PathBuf,
+    /// Also write each plan as a self-contained HTML page, `<trust>.report.html`.
+    #[arg(long)]
+    report: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Run several strategies on every trust of a batch and compare them: a table on stdout, and
+/// comparison.csv, comparison.md, comparison.html and each strategy's plans in --out.
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Instance files or directories of them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Strategies to compare, comma-separated.
+    #[arg(long, default_value = "fifo,priority,mip", value_delimiter = ',', value_parser = StrategyName)]
+    strategies: Vec<String>,
+    /// Output directory (created if missing).
+    #[arg(long, short, default_value = "out/compare")]
+    out: PathBuf,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a batch runs (solve and compare).
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Trusts solved side by side (default: all cores).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// MIP time limit per trust, seconds.
+    #[arg(long, default_value_t = 30.0, value_parser = super::values::non_negative_seconds)]
+    time_limit: f64,
+    /// MIP relative gap at which to stop (0.005 = 0.5 %).
+    #[arg(long, default_value_t = 0.005, value_parser = super::values::fraction)]
+    gap: f64,
+    /// HiGHS threads per trust (parallelism normally comes from solving trusts side by side).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
+    /// HiGHS random seed.
+    #[arg(long, default_value_t = 2016)]
+    seed: u32,
+    /// No progress on stderr (errors and warnings are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// How a batch runs.
 #[derive(Debug, Clone)]
-pub struct BatchOptions {
-    pub solve: SolveOptions,
+struct BatchOptions {
+    solve: SolveOptions,
     /// Worker threads (trusts solved side by side).
-    pub jobs: usize,
-    pub progress: Mode,
+    jobs: usize,
+    progress: Mode,
 }
 
-/// Failures of a batch, for the exit code.
-#[derive(Default)]
-struct Tally {
-    invalid: usize,
-    failed: usize,
-}
-
-impl Tally {
-    fn code(&self) -> i32 {
-        if self.failed > 0 {
-            1
-        } else if self.invalid > 0 {
-            2
-        } else {
-            0
+impl RunArgs {
+    fn batch(&self) -> BatchOptions {
+        BatchOptions {
+            solve: SolveOptions {
+                time_limit: self.time_limit,
+                gap: self.gap,
+                threads: self.threads,
+                seed: self.seed,
+            },
+            jobs: self.jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                |j| j as usize,
+            ),
+            progress: Mode::detect(self.quiet),
         }
     }
 }
 
-/// The strategies of a batch, in the order given.
+/// The strategies of a batch, in the order given, each once.
 type Strategies = Vec<Box<dyn Strategy>>;
 
-fn strategies(names: &[String]) -> Result<Strategies, String> {
+fn strategies(names: &[String]) -> Result<Strategies, CliError> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for name in names {
-        let name = name.trim();
-        if !seen.insert(name.to_string()) {
+        if !seen.insert(name.as_str()) {
             continue;
         }
-        match strategy::by_name(name) {
-            Some(s) => out.push(s),
-            None => {
-                return Err(format!(
-                    "unknown strategy '{name}' (choose from: {})",
-                    strategy::NAMES.join(", ")
-                ))
-            }
-        }
+        let s = strategy::by_name(name).ok_or_else(|| CliError::UnknownStrategy { name: name.clone() })?;
+        out.push(s);
     }
     if out.is_empty() {
-        return Err(format!(
-            "no strategy given (choose from: {})",
-            strategy::NAMES.join(", ")
-        ));
+        return Err(CliError::NoStrategy);
     }
     Ok(out)
 }
 
-/// The strategies, the instance files and the output directory, or the exit code of a usage
-/// error (checked in that order: an unknown strategy creates no directory).
-fn prepare(names: &[String], paths: &[PathBuf], out: &Path) -> Result<(Strategies, Vec<PathBuf>), i32> {
-    let strats = strategies(names).map_err(|e| {
-        eprintln!("error: {e}");
-        2
-    })?;
-    let files = io::instance_paths(paths).map_err(|e| {
-        eprintln!("error: {e}");
-        2
-    })?;
+/// The strategies, the instance files and the output directory, checked in that order (an
+/// unknown strategy creates no directory).
+fn prepare(names: &[String], paths: &[PathBuf], out: &Path) -> Result<(Strategies, Vec<PathBuf>), CliError> {
+    let strats = strategies(names)?;
+    let files = io::instance_paths(paths).map_err(CliError::Paths)?;
     if files.is_empty() {
-        eprintln!(
-            "error: no instance files (*.json) in {}",
-            paths
+        return Err(CliError::NoInstances {
+            paths: paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return Err(2);
+                .join(", "),
+        });
     }
-    std::fs::create_dir_all(out).map_err(|e| {
-        eprintln!("error: {}: cannot create the output directory: {e}", out.display());
-        2
+    std::fs::create_dir_all(out).map_err(|source| CliError::CreateDir {
+        path: out.to_path_buf(),
+        what: "output directory",
+        source,
     })?;
     Ok((strats, files))
 }
@@ -102,13 +145,13 @@ fn prepare(names: &[String], paths: &[PathBuf], out: &Path) -> Result<(Strategie
 /// Prints a run's diagnostics (warnings of solved trusts, errors of the others) and counts it.
 fn report_problems(r: &TrustResult, tally: &mut Tally) {
     match &r.outcome {
-        Outcome::Invalid { diagnostics } => {
+        batch::Outcome::Invalid { diagnostics } => {
             tally.invalid += 1;
             for d in diagnostics.iter().filter(|d| d.is_error()) {
                 eprintln!("{}: {d}", r.path.display());
             }
         }
-        Outcome::Failed { trust, message } => {
+        batch::Outcome::Failed { trust, message } => {
             tally.failed += 1;
             eprintln!(
                 "{}: {}{}: {message}",
@@ -117,7 +160,7 @@ fn report_problems(r: &TrustResult, tally: &mut Tally) {
                 r.strategy
             );
         }
-        Outcome::Solved { warnings, .. } => {
+        batch::Outcome::Solved { warnings, .. } => {
             for w in warnings {
                 eprintln!("{}: {w}", r.path.display());
             }
@@ -129,7 +172,7 @@ fn report_problems(r: &TrustResult, tally: &mut Tally) {
 /// and, with `report`, the HTML page. All or nothing: when one cannot be written, those already
 /// written are removed, so a trust the summary calls failed leaves no plan behind.
 fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(), String> {
-    let Outcome::Solved {
+    let batch::Outcome::Solved {
         instance,
         schedule,
         check,
@@ -148,7 +191,8 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
         (dir.join(format!("{stem}.assignments.csv")), csv),
     ];
     if report {
-        let html = crate::report::plan_html_checked(instance, schedule, check, &report_source(&r.path, &json_path));
+        let source = super::report::source_line(&r.path, &json_path);
+        let html = crate::report::plan_html_checked(instance, schedule, check, &source);
         files.push((dir.join(format!("{stem}.report.html")), html.into_bytes()));
     }
     write_files(&files)
@@ -168,7 +212,7 @@ fn stems(results: &[&TrustResult]) -> Vec<Option<String>> {
     results
         .iter()
         .map(|r| {
-            let Outcome::Solved { schedule, .. } = &r.outcome else {
+            let batch::Outcome::Solved { schedule, .. } = &r.outcome else {
                 return None;
             };
             let base = io::safe_stem(&schedule.trust);
@@ -204,7 +248,7 @@ fn pooled_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<(Priority, i64)>
         .zip(rows)
         .filter(|(_, row)| row.status == summary::RunStatus::Solved)
         .filter_map(|(r, _)| match &r.outcome {
-            Outcome::Solved { instance, solution, .. } => Some(crate::metrics::waits(instance, solution)),
+            batch::Outcome::Solved { instance, solution, .. } => Some(crate::metrics::waits(instance, solution)),
             _ => None,
         })
         .flatten()
@@ -279,21 +323,20 @@ fn settle_strategy(
 }
 
 /// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
-/// and with `report` each plan's HTML page as `<stem>.report.html`.
-pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOptions, report: bool) -> i32 {
-    let (strats, files) = match prepare(&[strategy_name.to_string()], paths, out) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+/// and with `--report` each plan's HTML page as `<stem>.report.html`.
+pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
+    let opts = args.run.batch();
+    let out = args.out.as_path();
+    let (strats, files) = prepare(std::slice::from_ref(&args.strategy), &args.paths, out)?;
     let name = strats[0].name();
-    let (results, wall) = run_batch(&files, &strats, opts);
+    let (results, wall) = run_batch(&files, &strats, &opts);
 
     let mut tally = Tally::default();
     for r in &results {
         report_problems(r, &mut tally);
     }
     let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
-    let total = settle_strategy(name, &results, &mut rows, Ok(out), report, &mut tally).total;
+    let total = settle_strategy(name, &results, &mut rows, Ok(out), args.report, &mut tally).total;
 
     let mut table = rows.clone();
     table.push(total.clone());
@@ -312,7 +355,7 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
         eprintln!("error: cannot write the summary: {e}");
         tally.failed += 1;
     }
-    crate::outln!("{}", summary::text_table(&table).trim_end());
+    outln!("{}", summary::text_table(&table).trim_end());
     let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
     eprintln!(
         "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}); plans and summary in {}",
@@ -320,17 +363,16 @@ pub fn solve(paths: &[PathBuf], strategy_name: &str, out: &Path, opts: &BatchOpt
         jobs_label(opts.jobs),
         out.display()
     );
-    tally.code()
+    Ok(tally.outcome())
 }
 
 /// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
 /// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
-pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOptions) -> i32 {
-    let (strats, files) = match prepare(names, paths, out) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let (results, wall) = run_batch(&files, &strats, opts);
+pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
+    let opts = args.run.batch();
+    let out = args.out.as_path();
+    let (strats, files) = prepare(&args.strategies, &args.paths, out)?;
+    let (results, wall) = run_batch(&files, &strats, &opts);
 
     let mut tally = Tally::default();
     for r in &results {
@@ -342,6 +384,8 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
     for s in &strats {
         let name = s.name();
         let dir = out.join(io::safe_stem(name));
+        // The strategy's plans cannot be written, but the comparison can: its runs fail, the
+        // batch goes on.
         let dir = std::fs::create_dir_all(&dir).map(|_| dir.as_path()).map_err(|e| {
             let message = format!("cannot create {}: {e}", dir.display());
             eprintln!("error: {message}");
@@ -353,7 +397,7 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
     }
     rows.extend(totals);
 
-    let label = batch_label(paths);
+    let label = batch_label(&args.paths);
     let written = summary::to_csv(&rows, true).map_err(|e| e.to_string()).and_then(|csv| {
         write_files(&[
             (out.join("comparison.csv"), csv),
@@ -368,7 +412,7 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
         eprintln!("error: cannot write the comparison: {e}");
         tally.failed += 1;
     }
-    crate::outln!("{}", summary::text_table(&rows).trim_end());
+    outln!("{}", summary::text_table(&rows).trim_end());
     eprintln!(
         "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
         files.len(),
@@ -376,7 +420,7 @@ pub fn compare(paths: &[PathBuf], names: &[String], out: &Path, opts: &BatchOpti
         jobs_label(opts.jobs),
         out.display()
     );
-    tally.code()
+    Ok(tally.outcome())
 }
 
 fn jobs_label(jobs: usize) -> String {
@@ -398,83 +442,4 @@ fn batch_label(paths: &[PathBuf]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The "source" line of a report: the instance and schedule file names.
-fn report_source(instance: &Path, schedule: &Path) -> String {
-    let name = |p: &Path| {
-        p.file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    format!("{} and {}", name(instance), name(schedule))
-}
-
-/// Reads and validates an instance and parses a schedule for it, printing every problem with its
-/// file; `Err` carries the exit code (2). Shared by `rebook check` and `rebook report`.
-pub fn load_plan(instance: &Path, schedule: &Path) -> Result<(crate::model::Instance, ScheduleFile), i32> {
-    let loaded = io::load_instance(instance);
-    let Some(inst) = loaded.instance else {
-        for d in loaded.errors() {
-            eprintln!("{}: {d}", instance.display());
-        }
-        return Err(2);
-    };
-    let text = std::fs::read_to_string(schedule).map_err(|e| {
-        eprintln!("error: {}: cannot read the schedule: {e}", schedule.display());
-        2
-    })?;
-    let file = io::json::parse::<ScheduleFile>(&text).map_err(|e| {
-        eprintln!(
-            "error: {}: not a rebook-schedule/1 file: {e} (hint: see SPEC.md section 5 for the schedule format)",
-            schedule.display()
-        );
-        2
-    })?;
-    Ok((inst, file))
-}
-
-/// `rebook report`: the plan of one trust as a self-contained HTML page.
-pub fn report(instance: &Path, schedule: &Path, out: Option<&Path>) -> i32 {
-    let (inst, file) = match load_plan(instance, schedule) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let target = out.map(Path::to_path_buf).unwrap_or_else(|| {
-        let name = schedule
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "plan".into());
-        let stem = name
-            .strip_suffix(".schedule.json")
-            .or_else(|| name.strip_suffix(".json"))
-            .unwrap_or(&name);
-        schedule.with_file_name(format!("{stem}.report.html"))
-    });
-    let source = report_source(instance, schedule);
-    let verdict = crate::check::check(&inst, &file);
-    let html = crate::report::plan_html_checked(&inst, &file, &verdict, &source);
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("error: {}: cannot create the directory: {e}", dir.display());
-            return 1;
-        }
-    }
-    if let Err(e) = io::write_atomic(&target, html.as_bytes()) {
-        eprintln!("error: {}: cannot write the report: {e}", target.display());
-        return 1;
-    }
-    if verdict.is_ok() {
-        eprintln!("report written to {}", target.display());
-        0
-    } else {
-        eprintln!(
-            "report written to {}; the plan FAILS the checker ({} violations: rebook check {} {})",
-            target.display(),
-            verdict.violations.len(),
-            instance.display(),
-            schedule.display()
-        );
-        1
-    }
 }

@@ -1,0 +1,138 @@
+//! How a command ends: an [`Outcome`] when it ran to its end (problems met on the way, such as a
+//! trust that failed in a batch, were printed as they came), a [`CliError`] when it stopped early.
+//! `cli/mod.rs` turns both into what the user reads and the process exit code, in one place.
+
+use crate::generate::GenerateError;
+use crate::io::csv::Problem;
+use crate::io::json::JsonError;
+use crate::io::validate::Diagnostic;
+use std::path::PathBuf;
+
+/// How a command that ran to its end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything valid, solved, written and passed (warnings may have been printed).
+    Ok,
+    /// Some work failed: a run, a plan the checker rejects, an output that could not be written.
+    Failed,
+    /// Some input was invalid, and nothing failed.
+    BadInput,
+}
+
+/// The failures of a command that goes on after one (a batch of trusts, a list of files), for its
+/// [`Outcome`]: a failure outweighs an invalid input, which outweighs success.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Inputs found invalid.
+    pub invalid: usize,
+    /// Runs or writes that failed.
+    pub failed: usize,
+}
+
+impl Tally {
+    /// The worst that happened.
+    pub fn outcome(&self) -> Outcome {
+        if self.failed > 0 {
+            Outcome::Failed
+        } else if self.invalid > 0 {
+            Outcome::BadInput
+        } else {
+            Outcome::Ok
+        }
+    }
+}
+
+/// Why a command stopped before its end. Each carries what the user needs to act on it; the
+/// exit code of each is decided in `cli/mod.rs`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The paths given do not name instance files (a missing path, an unlistable or empty folder).
+    #[error("{0}")]
+    Paths(String),
+    /// The paths given hold no instance file at all.
+    #[error("no instance files (*.json) in {paths}")]
+    NoInstances { paths: String },
+    /// A strategy name the registry does not know (clap checks the names first, so only a
+    /// registry out of step with its own name list gets here).
+    #[error("unknown strategy '{name}' (choose from: {})", crate::strategy::NAMES.join(", "))]
+    UnknownStrategy { name: String },
+    /// No strategy left to run.
+    #[error("no strategy given (choose from: {})", crate::strategy::NAMES.join(", "))]
+    NoStrategy,
+    /// An instance file that does not validate: its diagnostics (the errors are printed, one a line).
+    #[error("{}: invalid instance ({} error(s))", path.display(), diagnostics.iter().filter(|d| d.is_error()).count())]
+    InvalidInstance {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// An input file that cannot be read.
+    #[error("{}: cannot read{}: {source}", path.display(), spaced(what))]
+    Read {
+        path: PathBuf,
+        /// What the file should hold (`the schedule`), or empty.
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// A schedule file that is not `rebook-schedule/1`.
+    #[error("{}: not a rebook-schedule/1 file: {source} (hint: see SPEC.md section 5 for the schedule format)", path.display())]
+    NotASchedule { path: PathBuf, source: JsonError },
+    /// An instance file that is not `rebook-instance/1` JSON.
+    #[error("{}: {source} (hint: `rebook validate` explains every problem)", path.display())]
+    NotAnInstance { path: PathBuf, source: JsonError },
+    /// Generator parameters that do not parse.
+    #[error("{}: {source} (hint: start from `rebook generate --show-params`)", path.display())]
+    BadParams { path: PathBuf, source: JsonError },
+    /// `rebook generate` without `--seed` or `--out`.
+    #[error("give --seed and --out")]
+    SeedAndOutNeeded,
+    /// The generator refused its parameters or failed.
+    #[error(transparent)]
+    Generate(GenerateError),
+    /// An IHTC instance or solution that does not parse.
+    #[error("{}: {message}", path.display())]
+    NotIhtc { path: PathBuf, message: String },
+    /// A CSV folder that cannot be read as an instance: every problem (printed one a line).
+    #[error("{} problem(s); nothing written", problems.len())]
+    CsvProblems { dir: PathBuf, problems: Vec<Problem> },
+    /// A CSV folder that reads into an invalid instance (its diagnostics were printed).
+    #[error("the instance is invalid; nothing written")]
+    InvalidImport,
+    /// Values of an instance that CSV cannot hold unchanged (printed one a line).
+    #[error("{} value(s) cannot go to CSV unchanged; nothing written", problems.len())]
+    NotRepresentable { path: PathBuf, problems: Vec<Problem> },
+    /// A schedule that fails the independent checker, so it is not exported.
+    #[error("{}: the schedule fails the checker ({first}); not exported", path.display())]
+    FailsChecker {
+        path: PathBuf,
+        /// The first violation.
+        first: String,
+    },
+    /// An output directory that cannot be created.
+    #[error("{}: cannot create the {what}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        /// `output directory` (the `--out` of a batch) or `directory`.
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// An output file that cannot be written.
+    #[error("{}: cannot write{}: {source}", path.display(), spaced(what))]
+    Write {
+        path: PathBuf,
+        /// What the file holds (`the report`), or empty.
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// A bug: something the program should never meet.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// `" what"`, or nothing when `what` is empty.
+fn spaced(what: &str) -> String {
+    if what.is_empty() {
+        String::new()
+    } else {
+        format!(" {what}")
+    }
+}
