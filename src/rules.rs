@@ -129,8 +129,24 @@ pub fn fixed_items(inst: &Instance, s: usize) -> Vec<Item> {
     items
 }
 
+/// The order of a surgeon's items: by start, then end, then date.
+fn order_key(i: &Item) -> (Minute, Minute, NaiveDate) {
+    (i.start, i.end, i.date)
+}
+
 pub fn sort_items(items: &mut [Item]) {
-    items.sort_by_key(|i| (i.start, i.end, i.date));
+    items.sort_by_key(order_key);
+}
+
+/// Where `new` goes in sorted `items` (after any item with the same key).
+pub fn insertion_point(items: &[Item], new: &Item) -> usize {
+    items.partition_point(|i| order_key(i) <= order_key(new))
+}
+
+/// Inserts `new` into sorted `items`, keeping them sorted.
+pub fn insert_sorted(items: &mut Vec<Item>, new: Item) {
+    let pos = insertion_point(items, &new);
+    items.insert(pos, new);
 }
 
 /// The shifts of sorted `items`: index ranges of consecutive items chained by short rests.
@@ -172,7 +188,7 @@ pub fn breaches(inst: &Instance, items: &[Item]) -> Vec<Breach> {
 /// windows, run and pairs that contain `new` can fail, so only those are examined.
 pub fn admits(inst: &Instance, items: &[Item], new: Item) -> bool {
     let mut all = Vec::with_capacity(items.len() + 1);
-    let pos = items.partition_point(|i| (i.start, i.end, i.date) <= (new.start, new.end, new.date));
+    let pos = insertion_point(items, &new);
     all.extend_from_slice(&items[..pos]);
     all.push(new);
     all.extend_from_slice(&items[pos..]);
@@ -192,8 +208,20 @@ pub fn admits(inst: &Instance, items: &[Item], new: Item) -> bool {
 /// to stop early.
 fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn FnMut(Breach) -> bool) {
     let r = &inst.rules;
-    let has_staffed = |ix: &[usize]| ix.iter().any(|&i| items[i].staffed());
-    let wanted = |ix: &[usize]| focus.is_none_or(|f| ix.contains(&f));
+    // Passes on a breach of `rule` by the items `ix` when it is in focus; true means stop.
+    let mut offer = |rule: Rule, ix: Vec<usize>, amount: i64, limit: i64| -> bool {
+        if !focus.is_none_or(|f| ix.contains(&f)) {
+            return false;
+        }
+        let failure = ix.iter().any(|&i| items[i].staffed());
+        emit(Breach {
+            rule,
+            items: ix,
+            amount,
+            limit,
+            failure,
+        })
+    };
 
     // Rule 6: overlaps.
     if r.no_overlapping_duties {
@@ -202,20 +230,11 @@ fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn Fn
                 if items[j].start >= items[i].end {
                     break;
                 }
-                if items[j].start < items[i].end && items[i].start < items[j].end {
-                    let ix = vec![i, j];
-                    if wanted(&ix) {
-                        let failure = has_staffed(&ix);
-                        if emit(Breach {
-                            rule: Rule::Overlap,
-                            items: ix,
-                            amount: 0,
-                            limit: 0,
-                            failure,
-                        }) {
-                            return;
-                        }
-                    }
+                if items[j].start < items[i].end
+                    && items[i].start < items[j].end
+                    && offer(Rule::Overlap, vec![i, j], 0, 0)
+                {
+                    return;
                 }
             }
         }
@@ -225,20 +244,8 @@ fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn Fn
         for range in shifts(inst, items) {
             let start = items[range.start].start;
             let end = items[range.clone()].iter().map(|i| i.end).max().unwrap_or(start);
-            if end - start > max {
-                let ix: Vec<usize> = range.collect();
-                if wanted(&ix) {
-                    let failure = has_staffed(&ix);
-                    if emit(Breach {
-                        rule: Rule::Shift,
-                        items: ix,
-                        amount: end - start,
-                        limit: max,
-                        failure,
-                    }) {
-                        return;
-                    }
-                }
+            if end - start > max && offer(Rule::Shift, range.collect(), end - start, max) {
+                return;
             }
         }
     }
@@ -269,17 +276,8 @@ fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn Fn
             };
             let ix: Vec<usize> = by_date.range(d..=last).flat_map(|(_, v)| v.iter().copied()).collect();
             let total: i64 = ix.iter().map(|&i| items[i].minutes()).sum();
-            if total > max && !ix.is_empty() && wanted(&ix) {
-                let failure = has_staffed(&ix);
-                if emit(Breach {
-                    rule: Rule::SevenDays,
-                    items: ix,
-                    amount: total,
-                    limit: max,
-                    failure,
-                }) {
-                    return;
-                }
+            if total > max && !ix.is_empty() && offer(Rule::SevenDays, ix, total, max) {
+                return;
             }
         }
     }
@@ -288,17 +286,8 @@ fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn Fn
         let ix: Vec<usize> = (0..items.len()).filter(|&i| inst.in_horizon(items[i].date)).collect();
         let total: i64 = ix.iter().map(|&i| items[i].minutes()).sum();
         let days = inst.horizon_days();
-        if total * 7 > avg * days && wanted(&ix) {
-            let failure = has_staffed(&ix);
-            if emit(Breach {
-                rule: Rule::Average,
-                items: ix,
-                amount: total,
-                limit: avg * days / 7,
-                failure,
-            }) {
-                return;
-            }
+        if total * 7 > avg * days && offer(Rule::Average, ix, total, avg * days / 7) {
+            return;
         }
     }
     // Rule 10: runs of consecutive dates.
@@ -314,17 +303,8 @@ fn scan(inst: &Instance, items: &[Item], focus: Option<usize>, emit: &mut dyn Fn
                         .iter()
                         .flat_map(|d| by_date[d].iter().copied())
                         .collect();
-                    if wanted(&ix) {
-                        let failure = has_staffed(&ix);
-                        if emit(Breach {
-                            rule: Rule::Consecutive,
-                            items: ix,
-                            amount: len,
-                            limit: max,
-                            failure,
-                        }) {
-                            return;
-                        }
+                    if offer(Rule::Consecutive, ix, len, max) {
+                        return;
                     }
                 }
                 begin = i;

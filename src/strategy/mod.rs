@@ -1,98 +1,29 @@
-//! Strategies: each turns an [`Instance`] into a [`Solution`]. Looked up by name in [`by_name`].
+//! Strategies: each turns an [`Instance`](crate::model::Instance) into a
+//! [`Solution`](crate::schedule::Solution). Looked up by name in [`by_name`].
 //!
 //! - `fifo`: treat in turn (what a booking office does by hand).
 //! - `priority`: clinical priority first, then longest wait.
 //! - `mip`: the integer programme (see [`crate::strategy::mip`]).
+//!
+//! Calls run downward: this registry names the strategies; [`greedy`] and [`mip`] share the
+//! incremental [`plan_state`]; all of them implement the trait of [`contract`].
 
+pub mod contract;
 pub mod greedy;
 pub mod mip;
+pub mod plan_state;
 
-use crate::model::Instance;
-use crate::schedule::Solution;
-use std::fmt;
-
-/// Options common to every strategy (the heuristics ignore the solver ones).
-#[derive(Debug, Clone)]
-pub struct SolveOptions {
-    /// Wall-clock limit for the MIP, seconds.
-    pub time_limit: f64,
-    /// Relative MIP gap at which to stop.
-    pub gap: f64,
-    /// HiGHS threads per model (1 when trusts are solved side by side).
-    pub threads: u32,
-    /// HiGHS random seed.
-    pub seed: u32,
-}
-
-impl Default for SolveOptions {
-    fn default() -> Self {
-        SolveOptions {
-            time_limit: 30.0,
-            gap: 0.005,
-            threads: 1,
-            seed: 2016,
-        }
-    }
-}
-
-/// Why a strategy produced no plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SolveError {
-    /// Cases with a hard deadline that the strategy could not place by it.
-    DeadlineInfeasible {
-        strategy: String,
-        cases: Vec<String>,
-        proven: bool,
-    },
-    /// The solver failed.
-    Solver(String),
-}
-
-impl fmt::Display for SolveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SolveError::DeadlineInfeasible {
-                strategy,
-                cases,
-                proven,
-            } => {
-                let shown: Vec<&str> = cases.iter().take(10).map(String::as_str).collect();
-                let more = if cases.len() > 10 {
-                    format!(" and {} more", cases.len() - 10)
-                } else {
-                    String::new()
-                };
-                if *proven {
-                    write!(f, "no plan can meet the hard deadline of {}{more}: the instance is infeasible (move those deadlines or add lists)", shown.join(", "))
-                } else {
-                    write!(f, "{strategy} could not place {}{more} by their hard deadline (try --strategy mip, or move those deadlines)", shown.join(", "))
-                }
-            }
-            SolveError::Solver(m) => write!(f, "solver failed: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for SolveError {}
-
-pub trait Strategy: Send + Sync {
-    fn name(&self) -> &'static str;
-    /// Rough cost of a run relative to the heuristics (1), per byte of instance: a batch starts
-    /// its most expensive runs first. Only the order of work depends on it, never a plan.
-    fn cost_hint(&self) -> u64 {
-        1
-    }
-    fn solve(&self, inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError>;
-}
+pub use contract::{SolveError, SolveOptions, Strategy};
 
 /// Names accepted by `--strategy`.
 pub const NAMES: [&str; 3] = ["fifo", "priority", "mip"];
 
+/// The strategy called `name` (one of [`NAMES`]).
 pub fn by_name(name: &str) -> Option<Box<dyn Strategy>> {
     match name {
         "fifo" => Some(Box::new(greedy::Greedy::fifo())),
         "priority" => Some(Box::new(greedy::Greedy::priority())),
-        "mip" => Some(Box::new(crate::strategy::mip::Mip)),
+        "mip" => Some(Box::new(mip::Mip)),
         _ => None,
     }
 }

@@ -24,12 +24,13 @@
 //!    the incumbent, so each step is never worse. Windows slide by half their width; after a full
 //!    pass without improvement they double, up to the whole horizon.
 
-use super::{optimise, run_audited, Candidates, Placement, Triple};
+use super::candidates::{booked_minutes, Candidates, Triple};
+use super::driver::{optimise, run_audited, seconds_left, ModelSize, Plan};
 use crate::model::Instance;
-use crate::schedule;
-use crate::strategy::{SolveError, SolveOptions};
+use crate::schedule::{self, Placement};
+use crate::strategy::contract::{SolveError, SolveOptions};
 use chrono::NaiveDate;
-use good_lp::solvers::highs::highs;
+use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -43,23 +44,14 @@ pub const HYBRID_FROM: usize = 1_500;
 /// Free triples in a first neighbourhood.
 const FIRST_WINDOW_TRIPLES: usize = 4_000;
 
-/// A plan with its objective.
-type Plan = (Vec<Placement>, i64);
-/// Columns and rows of the last model solved.
-type ModelSize = (usize, usize);
-
 /// Per case the date chosen by the relaxation (`None`: unscheduled).
 type DayPlan = Vec<Option<NaiveDate>>;
 /// Cases of a (date, specialty) group and the lists they could use.
 type Group = (Vec<usize>, BTreeSet<usize>);
 
-pub(crate) fn left(deadline: Instant) -> f64 {
-    deadline.saturating_duration_since(Instant::now()).as_secs_f64()
-}
-
 /// Steps 1 and 2: the relaxation's bound (solved until `relaxation_deadline`), and the better of
 /// the warm start and the day-restricted exact model's plan (until `deadline`, or a 0.5 % gap).
-pub(crate) fn day_plan(
+pub fn day_plan(
     inst: &Instance,
     full: &Candidates,
     warm: Option<&[Placement]>,
@@ -76,7 +68,7 @@ pub(crate) fn day_plan(
         ..opts.clone()
     };
     let (days, bound) = relaxation(inst, full, &seed_opts, relaxation_deadline.min(deadline), notes)?;
-    let mut incumbent: Option<(Vec<Placement>, i64)> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
+    let mut incumbent: Option<Plan> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
     if let Some(days) = &days {
         let sub = full.subset(
             inst,
@@ -103,17 +95,16 @@ pub(crate) fn day_plan(
 /// turn (with every unscheduled case) and re-optimised exactly, the rest frozen on their triples.
 /// Stops at `deadline`, when `obj` reaches `bound`, or when a window covering the whole horizon
 /// has been solved.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn lns(
+pub fn lns(
     inst: &Instance,
     full: &Candidates,
-    mut plan: Vec<Placement>,
-    mut obj: i64,
+    start: Plan,
     bound_int: Option<i64>,
     opts: &SolveOptions,
     deadline: Instant,
     notes: &mut Vec<String>,
-) -> Result<(Vec<Placement>, i64, ModelSize), SolveError> {
+) -> Result<(Plan, ModelSize), SolveError> {
+    let (mut plan, mut obj) = start;
     let date_of = |t: &Triple| inst.sessions[t.k].date;
     let dates: Vec<NaiveDate> = full
         .triples
@@ -131,7 +122,7 @@ pub(crate) fn lns(
     let mut improved_in_pass = false;
     let (mut steps, mut better) = (0usize, 0usize);
     let mut size = (0, 0);
-    while left(deadline) > 0.5 && !dates.is_empty() {
+    while seconds_left(deadline) > 0.5 && !dates.is_empty() {
         if bound_int.is_some_and(|b| obj <= b) {
             break; // proven optimal
         }
@@ -162,7 +153,7 @@ pub(crate) fn lns(
             },
             forced,
         );
-        let step_deadline = Instant::now() + Duration::from_secs_f64(left(deadline).clamp(0.5, 10.0));
+        let step_deadline = Instant::now() + Duration::from_secs_f64(seconds_left(deadline).clamp(0.5, 10.0));
         let mut local = Vec::new();
         let o = optimise(inst, &sub, Some(&plan), opts, step_deadline.min(deadline), &mut local)?;
         size = o.size;
@@ -193,7 +184,7 @@ pub(crate) fn lns(
     notes.push(format!(
         "neighbourhood search: {steps} windows, {better} improvements, final window {target} triples"
     ));
-    Ok((plan, obj, size))
+    Ok(((plan, obj), size))
 }
 
 /// The day-level relaxation: per case its chosen date (`None` = unscheduled), and the bound.
@@ -204,129 +195,10 @@ fn relaxation(
     deadline: Instant,
     notes: &mut Vec<String>,
 ) -> Result<(Option<DayPlan>, Option<f64>), SolveError> {
-    let turn = inst.rules.turnaround_minutes;
-    // Lists each case could use on each date.
-    let mut lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>> = BTreeMap::new();
-    for t in &full.triples {
-        lists.entry((t.p, inst.sessions[t.k].date)).or_default().insert(t.k);
-    }
-    let pairs: Vec<(usize, NaiveDate)> = lists.keys().copied().collect();
-    let booked = super::booked_minutes(inst);
-    let make = || {
-        let mut vars = ProblemVariables::new();
-        let mut list: Vec<Variable> = Vec::new();
-        let mut costs: Vec<f64> = Vec::new();
-        let mut add = |vars: &mut ProblemVariables, def: good_lp::VariableDefinition, cost: f64| {
-            list.push(vars.add(def));
-            costs.push(cost);
-            list.len() - 1
-        };
-        let w: Vec<usize> = pairs
-            .iter()
-            .map(|&(p, d)| add(&mut vars, variable().binary(), schedule::case_cost(inst, p, d) as f64))
-            .collect();
-        let mut z = BTreeMap::new();
-        let mut nowhere = 0.0;
-        for (p, pr) in inst.procedures.iter().enumerate() {
-            let u = inst.weights.unscheduled[pr.priority.index()] as f64;
-            if full.by_case[p].is_empty() {
-                nowhere += u;
-            } else if pr.deadline.is_none() {
-                z.insert(p, add(&mut vars, variable().min(0.0).max(1.0), u));
-            }
-        }
-        if nowhere > 0.0 {
-            add(&mut vars, variable().min(1.0).max(1.0), nowhere);
-        }
-        let mut o = BTreeMap::new();
-        for set in lists.values() {
-            for &k in set {
-                let cost = inst.sessions[k].open_cost;
-                if cost > 0 && !o.contains_key(&k) {
-                    o.insert(k, add(&mut vars, variable().binary(), cost as f64));
-                }
-            }
-        }
-        let mut objective = Expression::with_capacity(list.len());
-        for (i, &v) in list.iter().enumerate() {
-            objective.add_mul(costs[i], v);
-        }
-        let mut rows = Vec::new();
-        let term = |e: &mut Expression, coef: f64, i: usize| e.add_mul(coef, list[i]);
-        // Each case once or unscheduled.
-        let mut by_case: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (i, &(p, _)) in pairs.iter().enumerate() {
-            by_case.entry(p).or_default().push(i);
-        }
-        for (p, is) in &by_case {
-            let mut e = Expression::with_capacity(is.len() + 1);
-            for &i in is {
-                term(&mut e, 1.0, w[i]);
-            }
-            if let Some(&zc) = z.get(p) {
-                term(&mut e, 1.0, zc);
-            }
-            rows.push(e.eq(1.0));
-        }
-        // Capacity per date and specialty.
-        let mut groups: BTreeMap<(NaiveDate, &str), Group> = BTreeMap::new();
-        for (i, &(p, d)) in pairs.iter().enumerate() {
-            let g = groups.entry((d, inst.procedures[p].specialty.as_str())).or_default();
-            g.0.push(i);
-            g.1.extend(lists[&(p, d)].iter().copied());
-        }
-        for (is, ks) in groups.values() {
-            let mut e = Expression::with_capacity(is.len() + ks.len());
-            let mut fixed = 0.0;
-            for &i in is {
-                term(&mut e, (inst.procedures[pairs[i].0].duration + turn) as f64, w[i]);
-            }
-            for k in ks {
-                let free = inst.sessions[*k].free_minutes as f64;
-                match o.get(k) {
-                    Some(&oc) => term(&mut e, -free, oc),
-                    None => fixed += free,
-                }
-            }
-            rows.push(e.leq(fixed));
-        }
-        // A date whose lists all carry an open cost needs one opened.
-        for (i, pd) in pairs.iter().enumerate() {
-            let ks = &lists[pd];
-            if ks.iter().all(|k| o.contains_key(k)) {
-                let mut e = Expression::with_capacity(ks.len() + 1);
-                term(&mut e, 1.0, w[i]);
-                for k in ks {
-                    term(&mut e, -1.0, o[k]);
-                }
-                rows.push(e.leq(0.0));
-            }
-        }
-        // Named surgeons' operating caps.
-        let mut caps: BTreeMap<(usize, NaiveDate), Vec<usize>> = BTreeMap::new();
-        for (i, &(p, d)) in pairs.iter().enumerate() {
-            if let Some(s) = inst.procedures[p].surgeon {
-                caps.entry((s, d)).or_default().push(i);
-            }
-        }
-        for ((s, d), is) in caps {
-            let Some(cap) = inst.operating_cap(s, d) else { continue };
-            let booked = booked.get(&(s, d)).copied().unwrap_or(0);
-            let mut e = Expression::with_capacity(is.len());
-            for &i in &is {
-                term(&mut e, inst.procedures[pairs[i].0].duration as f64, w[i]);
-            }
-            rows.push(e.leq((cap - booked) as f64));
-        }
-        let mut problem = vars.minimise(objective).using(highs);
-        for r in rows {
-            problem.add_constraint(r);
-        }
-        (problem, costs, w)
-    };
-    let (problem, costs, w) = make();
+    let model = DayModel::new(inst, full);
+    let (problem, costs, w) = model.build();
     let rebuild = || {
-        let (p, c, _) = make();
+        let (p, c, _) = model.build();
         (p, c)
     };
     let run = run_audited((problem, costs), &rebuild, None, opts, deadline, notes)?;
@@ -336,7 +208,7 @@ fn relaxation(
         return Ok((None, bound));
     };
     let mut days = vec![None; inst.procedures.len()];
-    for (i, &(p, d)) in pairs.iter().enumerate() {
+    for (i, &(p, d)) in model.pairs.iter().enumerate() {
         if cols[w[i]] > 0.5 {
             days[p] = Some(d);
         }
@@ -347,4 +219,200 @@ fn relaxation(
         run.status
     ));
     Ok((Some(days), bound))
+}
+
+/// The relaxation's model (step 1 of the module docs): what it is built from.
+struct DayModel<'a> {
+    inst: &'a Instance,
+    full: &'a Candidates,
+    /// Lists each case could use on each date.
+    lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>>,
+    /// The (case, date) pairs that get a `w` column, in column order.
+    pairs: Vec<(usize, NaiveDate)>,
+    booked: BTreeMap<(usize, NaiveDate), i64>,
+}
+
+/// The relaxation's columns as they are created: variables with their objective coefficients.
+#[derive(Default)]
+struct DayColumns {
+    vars: ProblemVariables,
+    list: Vec<Variable>,
+    costs: Vec<f64>,
+}
+
+impl DayColumns {
+    fn add(&mut self, def: good_lp::VariableDefinition, cost: f64) -> usize {
+        self.list.push(self.vars.add(def));
+        self.costs.push(cost);
+        self.list.len() - 1
+    }
+
+    fn term(&self, e: &mut Expression, coef: f64, i: usize) {
+        e.add_mul(coef, self.list[i]);
+    }
+}
+
+impl<'a> DayModel<'a> {
+    fn new(inst: &'a Instance, full: &'a Candidates) -> Self {
+        let mut lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>> = BTreeMap::new();
+        for t in &full.triples {
+            lists.entry((t.p, inst.sessions[t.k].date)).or_default().insert(t.k);
+        }
+        let pairs = lists.keys().copied().collect();
+        DayModel {
+            inst,
+            full,
+            lists,
+            pairs,
+            booked: booked_minutes(inst),
+        }
+    }
+
+    /// The model, its column costs and the `w` column of each pair. Columns: `w`, `z`, the
+    /// constant column, `o`; rows: each case once, capacity per date and specialty, opened lists,
+    /// operating caps.
+    fn build(&self) -> (HighsProblem, Vec<f64>, Vec<usize>) {
+        let inst = self.inst;
+        let mut cols = DayColumns::default();
+        let w: Vec<usize> = self
+            .pairs
+            .iter()
+            .map(|&(p, d)| cols.add(variable().binary(), schedule::case_cost(inst, p, d) as f64))
+            .collect();
+        let mut z = BTreeMap::new();
+        let mut nowhere = 0.0;
+        for (p, pr) in inst.procedures.iter().enumerate() {
+            let u = inst.weights.unscheduled[pr.priority.index()] as f64;
+            if self.full.by_case[p].is_empty() {
+                nowhere += u;
+            } else if pr.deadline.is_none() {
+                z.insert(p, cols.add(variable().min(0.0).max(1.0), u));
+            }
+        }
+        if nowhere > 0.0 {
+            cols.add(variable().min(1.0).max(1.0), nowhere);
+        }
+        let mut o = BTreeMap::new();
+        for set in self.lists.values() {
+            for &k in set {
+                let cost = inst.sessions[k].open_cost;
+                if cost > 0 && !o.contains_key(&k) {
+                    o.insert(k, cols.add(variable().binary(), cost as f64));
+                }
+            }
+        }
+        let mut objective = Expression::with_capacity(cols.list.len());
+        for (i, &v) in cols.list.iter().enumerate() {
+            objective.add_mul(cols.costs[i], v);
+        }
+        let mut rows = Vec::new();
+        self.each_case_once(&cols, &w, &z, &mut rows);
+        self.capacity_per_date_and_specialty(&cols, &w, &o, &mut rows);
+        self.opened_lists(&cols, &w, &o, &mut rows);
+        self.operating_caps(&cols, &w, &mut rows);
+        let mut problem = cols.vars.minimise(objective).using(highs);
+        for r in rows {
+            problem.add_constraint(r);
+        }
+        (problem, cols.costs, w)
+    }
+
+    /// Each case once or unscheduled.
+    fn each_case_once(
+        &self,
+        cols: &DayColumns,
+        w: &[usize],
+        z: &BTreeMap<usize, usize>,
+        rows: &mut Vec<good_lp::Constraint>,
+    ) {
+        let mut by_case: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, &(p, _)) in self.pairs.iter().enumerate() {
+            by_case.entry(p).or_default().push(i);
+        }
+        for (p, is) in &by_case {
+            let mut e = Expression::with_capacity(is.len() + 1);
+            for &i in is {
+                cols.term(&mut e, 1.0, w[i]);
+            }
+            if let Some(&zc) = z.get(p) {
+                cols.term(&mut e, 1.0, zc);
+            }
+            rows.push(e.eq(1.0));
+        }
+    }
+
+    /// Minutes of the cases (with turnaround) on a date and specialty within the free minutes
+    /// of the lists that could take them (a list with an open cost only when opened).
+    fn capacity_per_date_and_specialty(
+        &self,
+        cols: &DayColumns,
+        w: &[usize],
+        o: &BTreeMap<usize, usize>,
+        rows: &mut Vec<good_lp::Constraint>,
+    ) {
+        let inst = self.inst;
+        let turn = inst.rules.turnaround_minutes;
+        let mut groups: BTreeMap<(NaiveDate, &str), Group> = BTreeMap::new();
+        for (i, &(p, d)) in self.pairs.iter().enumerate() {
+            let g = groups.entry((d, inst.procedures[p].specialty.as_str())).or_default();
+            g.0.push(i);
+            g.1.extend(self.lists[&(p, d)].iter().copied());
+        }
+        for (is, ks) in groups.values() {
+            let mut e = Expression::with_capacity(is.len() + ks.len());
+            let mut fixed = 0.0;
+            for &i in is {
+                cols.term(&mut e, (inst.procedures[self.pairs[i].0].duration + turn) as f64, w[i]);
+            }
+            for k in ks {
+                let free = inst.sessions[*k].free_minutes as f64;
+                match o.get(k) {
+                    Some(&oc) => cols.term(&mut e, -free, oc),
+                    None => fixed += free,
+                }
+            }
+            rows.push(e.leq(fixed));
+        }
+    }
+
+    /// A date whose lists all carry an open cost needs one opened.
+    fn opened_lists(
+        &self,
+        cols: &DayColumns,
+        w: &[usize],
+        o: &BTreeMap<usize, usize>,
+        rows: &mut Vec<good_lp::Constraint>,
+    ) {
+        for (i, pd) in self.pairs.iter().enumerate() {
+            let ks = &self.lists[pd];
+            if ks.iter().all(|k| o.contains_key(k)) {
+                let mut e = Expression::with_capacity(ks.len() + 1);
+                cols.term(&mut e, 1.0, w[i]);
+                for k in ks {
+                    cols.term(&mut e, -1.0, o[k]);
+                }
+                rows.push(e.leq(0.0));
+            }
+        }
+    }
+
+    /// Named surgeons' operating caps per date.
+    fn operating_caps(&self, cols: &DayColumns, w: &[usize], rows: &mut Vec<good_lp::Constraint>) {
+        let inst = self.inst;
+        let mut caps: BTreeMap<(usize, NaiveDate), Vec<usize>> = BTreeMap::new();
+        for (i, &(p, d)) in self.pairs.iter().enumerate() {
+            if let Some(s) = inst.procedures[p].surgeon {
+                caps.entry((s, d)).or_default().push(i);
+            }
+        }
+        for ((s, d), is) in caps {
+            let Some(cap) = inst.operating_cap(s, d) else { continue };
+            let booked = self.booked.get(&(s, d)).copied().unwrap_or(0);
+            let mut e = Expression::with_capacity(is.len());
+            for &i in &is {
+                cols.term(&mut e, inst.procedures[self.pairs[i].0].duration as f64, w[i]);
+            }
+            rows.push(e.leq((cap - booked) as f64));
+        }
+    }
 }
