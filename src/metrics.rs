@@ -1,11 +1,22 @@
-//! Numbers a booking office and a theatre manager ask for (SPEC.md section 5, `metrics`).
+//! Numbers a booking office and a theatre manager ask for (SPEC.md section 5, `metrics`), each
+//! defined once here and read by the schedule file, the batch summary, the HTML reports and
+//! `rebook stats`:
+//!
+//! - waits: [`waits`] (original date to new date), [`referral_waits`] (referral to new date),
+//!   [`wait_stats`] and the one [`percentile`] (linear interpolation between closest ranks);
+//! - surgeon duty: [`surgeon_duties`] builds each surgeon's [`SurgeonDuty`] (shifts, duty minutes
+//!   per date, rest, 7-day windows) on the safe-hours arithmetic of [`crate::rules`]; the metrics
+//!   keep its maxima ([`SurgeonHours`]), the plan page draws its per-day figures.
+//!
+//! The independent checker ([`crate::check`]) deliberately computes its own figures.
 
-use crate::model::Instance;
-use crate::rules::{self, Item};
-use crate::schedule::{by_priority, objective, Objective, Placement, Solution};
+use crate::model::{Instance, Minute, Priority};
+use crate::rules::{self, Item, ItemKind};
+use crate::schedule::{by_priority, missed, objective, Objective, Placement, Solution};
 use crate::text::round2;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WaitStats {
@@ -56,10 +67,16 @@ pub struct Metrics {
     pub utilisation_of_free_minutes: f64,
     pub objective: Objective,
     pub surgeons: Vec<SurgeonHours>,
+    /// The duty behind each of `surgeons` (same order), for the plan page's per-day charts. Not
+    /// written to files.
+    #[serde(skip)]
+    pub duties: Vec<SurgeonDuty>,
 }
 
+/// The `q` quantile of `sorted` by linear interpolation between the closest ranks (0 when empty):
+/// the median of `[1, 2, 3, 4]` is 2.5. The one percentile of rebook: waits in plans, summaries
+/// and reports, durations in `rebook stats`.
 pub fn percentile(sorted: &[i64], q: f64) -> f64 {
-    // Linear interpolation between closest ranks.
     if sorted.is_empty() {
         return 0.0;
     }
@@ -69,28 +86,22 @@ pub fn percentile(sorted: &[i64], q: f64) -> f64 {
     sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * (pos - lo as f64)
 }
 
-/// All duty items of every surgeon under `placements`: fixed ones plus staffed lists.
-pub fn surgeon_items(inst: &Instance, placements: &[Placement]) -> Vec<Vec<Item>> {
-    let mut items: Vec<Vec<Item>> = (0..inst.surgeons.len()).map(|s| rules::fixed_items(inst, s)).collect();
-    let mut staffed: Vec<(usize, usize)> = placements
-        .iter()
-        .filter(|pl| inst.sessions[pl.session].owner.is_none())
-        .map(|pl| (pl.surgeon, pl.session))
-        .collect();
-    staffed.sort();
-    staffed.dedup();
-    for (s, k) in staffed {
-        items[s].push(Item::staffed_session(inst, k));
-    }
-    for list in &mut items {
-        rules::sort_items(list);
-    }
-    items
+/// Mean, median, 90th percentile (two decimals) and maximum of `days`; `None` when empty.
+pub fn wait_stats(days: &[i64]) -> Option<WaitStats> {
+    let mut sorted = days.to_vec();
+    sorted.sort_unstable();
+    let max = *sorted.last()?;
+    Some(WaitStats {
+        mean: round2(sorted.iter().sum::<i64>() as f64 / sorted.len() as f64),
+        median: round2(percentile(&sorted, 0.5)),
+        p90: round2(percentile(&sorted, 0.9)),
+        max,
+    })
 }
 
 /// The wait (days from `original_date`, or `earliest` when absent, to the new date) of every
 /// scheduled case, with its priority: the `wait_days` statistics, distributions and totals.
-pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(crate::model::Priority, i64)> {
+pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(Priority, i64)> {
     sol.placements
         .iter()
         .map(|pl| {
@@ -101,10 +112,211 @@ pub fn waits(inst: &Instance, sol: &Solution) -> Vec<(crate::model::Priority, i6
         .collect()
 }
 
+/// Days from referral to the new date of every scheduled case with a referral date, with its
+/// priority (the 18-week referral-to-treatment clock).
+pub fn referral_waits(inst: &Instance, sol: &Solution) -> Vec<(Priority, i64)> {
+    sol.placements
+        .iter()
+        .filter_map(|pl| {
+            let pr = &inst.procedures[pl.procedure];
+            Some((pr.priority, (inst.sessions[pl.session].date - pr.referral?).num_days()))
+        })
+        .collect()
+}
+
+/// Scheduled cases the 28-day rule applies to: cancelled on the day, with an original date.
+pub fn under_28_day_rule(inst: &Instance, sol: &Solution) -> usize {
+    sol.placements
+        .iter()
+        .filter(|pl| {
+            let pr = &inst.procedures[pl.procedure];
+            pr.cancelled_on_day && pr.original_date.is_some()
+        })
+        .count()
+}
+
+/// One shift of a surgeon: a chain of duty items with less than the minimum rest between them
+/// ([`rules::shifts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    /// Local date on which its first item starts.
+    pub date: NaiveDate,
+    pub start: Minute,
+    pub end: Minute,
+    /// Holds a list in which this surgeon has rebooked cases.
+    pub rebooked: bool,
+}
+
+impl Shift {
+    pub fn minutes(&self) -> i64 {
+        self.end - self.start
+    }
+}
+
+/// One surgeon's duty under a plan: the fixed roster and the lists rebook staffs, chained into
+/// shifts and summed per date, with the rebooked work. Every surgeon-hours figure (the metrics,
+/// the plan page, `rebook stats`) is read from here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurgeonDuty {
+    /// Index into `inst.surgeons`.
+    pub surgeon: usize,
+    /// Duty items, sorted ([`rules::sort_items`]).
+    pub items: Vec<Item>,
+    pub shifts: Vec<Shift>,
+    /// Duty minutes of the items starting on each date.
+    pub minutes_by_date: BTreeMap<NaiveDate, i64>,
+    pub rebooked_cases: usize,
+    /// Operating minutes of the rebooked cases.
+    pub rebooked_minutes: i64,
+}
+
+impl SurgeonDuty {
+    /// Has duties or rebooked cases: the surgeons the metrics and the plan page list.
+    pub fn on_duty(&self) -> bool {
+        !self.items.is_empty() || self.rebooked_cases > 0
+    }
+
+    /// Lists rebook staffed for this surgeon.
+    pub fn staffed_sessions(&self) -> usize {
+        self.items.iter().filter(|i| i.staffed()).count()
+    }
+
+    /// The longest shift (the first of equals).
+    pub fn longest_shift(&self) -> Option<&Shift> {
+        self.shifts
+            .iter()
+            .reduce(|best, s| if s.minutes() > best.minutes() { s } else { best })
+    }
+
+    /// Duty minutes of the items starting in `from..=to`.
+    pub fn minutes_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        self.minutes_by_date.range(from..=to).map(|(_, m)| m).sum()
+    }
+
+    /// Duty minutes of the items starting in the 7 days `first..=first + 6`.
+    pub fn window_minutes(&self, first: NaiveDate) -> i64 {
+        self.minutes_between(first, first.checked_add_days(Days::new(6)).unwrap_or(first))
+    }
+
+    /// The busiest 7 days: (first date, duty minutes), the first of equals. The busiest window
+    /// always starts on a date with a duty, so only those are tried.
+    pub fn busiest_7_days(&self) -> Option<(NaiveDate, i64)> {
+        self.minutes_by_date
+            .keys()
+            .map(|&d| (d, self.window_minutes(d)))
+            .reduce(|best, w| if w.1 > best.1 { w } else { best })
+    }
+
+    /// The shortest rest between two shifts: (date the later shift starts, minutes), the first
+    /// of equals. A rest runs from the latest end so far to the next shift's start.
+    pub fn shortest_rest(&self) -> Option<(NaiveDate, i64)> {
+        let mut best: Option<(NaiveDate, i64)> = None;
+        let mut latest_end: Option<Minute> = None;
+        for s in &self.shifts {
+            if let Some(end) = latest_end {
+                let rest = s.start - end;
+                if best.is_none_or(|(_, b)| rest < b) {
+                    best = Some((s.date, rest));
+                }
+            }
+            latest_end = Some(latest_end.map_or(s.end, |e| e.max(s.end)));
+        }
+        best
+    }
+
+    /// The longest run of consecutive dates with a duty starting on each.
+    pub fn longest_run_days(&self) -> i64 {
+        let mut best = 0;
+        let mut run = 0;
+        let mut prev: Option<NaiveDate> = None;
+        for &d in self.minutes_by_date.keys() {
+            run = if prev.and_then(|p| p.succ_opt()) == Some(d) {
+                run + 1
+            } else {
+                1
+            };
+            best = best.max(run);
+            prev = Some(d);
+        }
+        best
+    }
+}
+
+/// The duty of every surgeon (instance order) under `placements`: the fixed items (duties and
+/// owned lists) plus each unowned list a surgeon operates in. With no placements, the roster the
+/// trust gave.
+pub fn surgeon_duties(inst: &Instance, placements: &[Placement]) -> Vec<SurgeonDuty> {
+    let mut mine: Vec<Vec<&Placement>> = vec![Vec::new(); inst.surgeons.len()];
+    for pl in placements {
+        mine[pl.surgeon].push(pl);
+    }
+    let mut staffed: Vec<(usize, usize)> = placements
+        .iter()
+        .filter(|pl| inst.sessions[pl.session].owner.is_none())
+        .map(|pl| (pl.surgeon, pl.session))
+        .collect();
+    staffed.sort();
+    staffed.dedup();
+    let mut items: Vec<Vec<Item>> = (0..inst.surgeons.len()).map(|s| rules::fixed_items(inst, s)).collect();
+    for (s, k) in staffed {
+        items[s].push(Item::staffed_session(inst, k));
+    }
+    items
+        .into_iter()
+        .zip(mine)
+        .enumerate()
+        .map(|(surgeon, (mut items, mine))| {
+            rules::sort_items(&mut items);
+            let lists: BTreeSet<usize> = mine.iter().map(|pl| pl.session).collect();
+            let shifts = rules::shifts(inst, &items)
+                .into_iter()
+                .map(|r| {
+                    let start = items[r.start].start;
+                    Shift {
+                        date: items[r.start].date,
+                        start,
+                        end: items[r.clone()].iter().map(|i| i.end).max().unwrap_or(start),
+                        rebooked: items[r].iter().any(|i| match i.kind {
+                            ItemKind::Owned(k) | ItemKind::Staffed(k) => lists.contains(&k),
+                            ItemKind::Duty(_) => false,
+                        }),
+                    }
+                })
+                .collect();
+            let mut minutes_by_date = BTreeMap::new();
+            for i in &items {
+                *minutes_by_date.entry(i.date).or_insert(0) += i.minutes();
+            }
+            SurgeonDuty {
+                surgeon,
+                items,
+                shifts,
+                minutes_by_date,
+                rebooked_cases: mine.len(),
+                rebooked_minutes: mine.iter().map(|pl| inst.procedures[pl.procedure].duration).sum(),
+            }
+        })
+        .collect()
+}
+
+impl SurgeonHours {
+    /// The maxima of a surgeon's duty, in hours with two decimals.
+    fn of(inst: &Instance, duty: &SurgeonDuty) -> SurgeonHours {
+        let hours = |minutes: i64| round2(minutes as f64 / 60.0);
+        SurgeonHours {
+            surgeon: inst.surgeons[duty.surgeon].id.clone(),
+            longest_shift_hours: hours(duty.longest_shift().map_or(0, Shift::minutes)),
+            max_hours_in_7_days: hours(duty.busiest_7_days().map_or(0, |(_, m)| m)),
+            shortest_rest_hours: duty.shortest_rest().map(|(_, r)| hours(r)),
+            staffed_sessions: duty.staffed_sessions(),
+            rebooked_minutes: duty.rebooked_minutes,
+        }
+    }
+}
+
 pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
     let mut scheduled_by = [0usize; 4];
     let mut unscheduled_by = [0usize; 4];
-    let mut waits: Vec<i64> = waits(inst, sol).into_iter().map(|(_, d)| d).collect();
     let mut breaches = Breaches {
         cancelled_on_day: 0,
         priority: 0,
@@ -112,9 +324,8 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
     };
     for pl in &sol.placements {
         let pr = &inst.procedures[pl.procedure];
-        let date = inst.sessions[pl.session].date;
         scheduled_by[pr.priority.index()] += 1;
-        let m = crate::schedule::missed(pr, date);
+        let m = missed(pr, inst.sessions[pl.session].date);
         breaches.cancelled_on_day += usize::from(m.cancelled_on_day);
         breaches.priority += usize::from(m.priority);
         breaches.rtt += usize::from(m.rtt);
@@ -124,13 +335,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         unscheduled_by[inst.procedures[p].priority.index()] += 1;
         *by_reason.entry(r.as_str()).or_default() += 1;
     }
-    waits.sort();
-    let wait_days = (!waits.is_empty()).then(|| WaitStats {
-        mean: round2(waits.iter().sum::<i64>() as f64 / waits.len() as f64),
-        median: round2(percentile(&waits, 0.5)),
-        p90: round2(percentile(&waits, 0.9)),
-        max: *waits.last().unwrap_or(&0),
-    });
+    let wait_days: Vec<i64> = waits(inst, sol).into_iter().map(|(_, d)| d).collect();
 
     let mut used: BTreeMap<usize, i64> = BTreeMap::new();
     for pl in &sol.placements {
@@ -140,50 +345,10 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
     let used_total: i64 = used.values().sum();
     let sessions_opened = used.keys().filter(|&&k| inst.sessions[k].open_cost > 0).count();
 
-    let items = surgeon_items(inst, &sol.placements);
-    let mut surgeons = Vec::new();
-    for (s, list) in items.iter().enumerate() {
-        let staffed = list.iter().filter(|i| i.staffed()).count();
-        let rebooked_minutes: i64 = sol
-            .placements
-            .iter()
-            .filter(|pl| pl.surgeon == s)
-            .map(|pl| inst.procedures[pl.procedure].duration)
-            .sum();
-        if list.is_empty() && rebooked_minutes == 0 {
-            continue;
-        }
-        let shifts = rules::shifts(inst, list);
-        let mut longest = 0;
-        let mut rest: Option<i64> = None;
-        let mut prev_end: Option<i64> = None;
-        for r in &shifts {
-            let start = list[r.start].start;
-            let end = list[r.clone()].iter().map(|i| i.end).max().unwrap_or(start);
-            longest = longest.max(end - start);
-            if let Some(pe) = prev_end {
-                rest = Some(rest.map_or(start - pe, |x: i64| x.min(start - pe)));
-            }
-            prev_end = Some(prev_end.map_or(end, |p: i64| p.max(end)));
-        }
-        let mut by_date: BTreeMap<chrono::NaiveDate, i64> = BTreeMap::new();
-        for i in list {
-            *by_date.entry(i.date).or_default() += i.minutes();
-        }
-        let max7 = by_date
-            .keys()
-            .map(|&d| by_date.range(d..=d + chrono::Days::new(6)).map(|(_, m)| m).sum::<i64>())
-            .max()
-            .unwrap_or(0);
-        surgeons.push(SurgeonHours {
-            surgeon: inst.surgeons[s].id.clone(),
-            longest_shift_hours: round2(longest as f64 / 60.0),
-            max_hours_in_7_days: round2(max7 as f64 / 60.0),
-            shortest_rest_hours: rest.map(|r| round2(r as f64 / 60.0)),
-            staffed_sessions: staffed,
-            rebooked_minutes,
-        });
-    }
+    let duties: Vec<SurgeonDuty> = surgeon_duties(inst, &sol.placements)
+        .into_iter()
+        .filter(SurgeonDuty::on_duty)
+        .collect();
 
     Metrics {
         cases: inst.procedures.len(),
@@ -192,7 +357,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         scheduled_by_priority: by_priority(scheduled_by),
         unscheduled_by_priority: by_priority(unscheduled_by),
         unscheduled_by_reason: by_reason,
-        wait_days,
+        wait_days: wait_stats(&wait_days),
         breaches,
         sessions_opened,
         sessions_staffed: sol
@@ -200,7 +365,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
             .iter()
             .filter(|pl| inst.sessions[pl.session].owner.is_none())
             .map(|pl| pl.session)
-            .collect::<std::collections::BTreeSet<_>>()
+            .collect::<BTreeSet<_>>()
             .len(),
         utilisation_of_free_minutes: if free_total > 0 {
             round2(used_total as f64 / free_total as f64 * 100.0) / 100.0
@@ -208,6 +373,23 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
             0.0
         },
         objective: objective(inst, &sol.placements),
-        surgeons,
+        surgeons: duties.iter().map(|d| SurgeonHours::of(inst, d)).collect(),
+        duties,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_interpolates_between_ranks() {
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[7], 0.9), 7.0);
+        assert_eq!(percentile(&[1, 2, 3, 4], 0.5), 2.5);
+        assert_eq!(round2(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)), 9.1);
+        let s = wait_stats(&[10, 0, 3, 5]).unwrap();
+        assert_eq!((s.mean, s.median, s.p90, s.max), (4.5, 4.0, 8.5, 10));
+        assert_eq!(wait_stats(&[]), None);
     }
 }

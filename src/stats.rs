@@ -3,9 +3,9 @@
 //! capacity offered against the minutes the cases need, and the consultants whose fixed roster is
 //! already close to a safe-hours limit.
 
-use crate::generate::roster::{self, Item};
+use crate::metrics::{percentile, surgeon_duties};
 use crate::model::{Instance, Priority};
-use crate::text::thousands;
+use crate::text::{hours_minutes, plural, round2, thousands};
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,8 +40,9 @@ pub struct Stats {
     pub p2_target_within_14_days: usize,
     pub p2_target_passed: usize,
     pub duration_mean: f64,
-    pub duration_median: i64,
-    pub duration_p90: i64,
+    /// Median and 90th percentile of the durations ([`percentile`], two decimals).
+    pub duration_median: f64,
+    pub duration_p90: f64,
 
     /// Minutes the cases need: Σ (duration + turnaround).
     pub demand_minutes: i64,
@@ -65,34 +66,6 @@ pub struct Stats {
     /// Highest average weekly duty minutes over the horizon.
     pub highest_average_weekly_minutes: i64,
     pub longest_run_days: i64,
-}
-
-fn percentile(sorted: &[i64], q: f64) -> i64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[k - 1]
-}
-
-/// The fixed duty items of surgeon `s`: duties and owned sessions.
-fn fixed_items(inst: &Instance, s: usize) -> Vec<Item> {
-    let mut items: Vec<Item> = inst.surgeons[s]
-        .duties
-        .iter()
-        .map(|d| Item {
-            start: d.start,
-            end: d.end,
-            date: d.date,
-        })
-        .collect();
-    items.extend(inst.sessions.iter().filter(|k| k.owner == Some(s)).map(|k| Item {
-        start: k.start,
-        end: k.end,
-        date: k.date,
-    }));
-    items.sort_by_key(|i| (i.start, i.end, i.date));
-    items
 }
 
 /// The profile of one valid instance.
@@ -143,8 +116,8 @@ pub fn compute(inst: &Instance) -> Stats {
     durations.sort_unstable();
     if !durations.is_empty() {
         st.duration_mean = durations.iter().sum::<i64>() as f64 / durations.len() as f64;
-        st.duration_median = percentile(&durations, 0.5);
-        st.duration_p90 = percentile(&durations, 0.9);
+        st.duration_median = round2(percentile(&durations, 0.5));
+        st.duration_p90 = round2(percentile(&durations, 0.9));
     }
 
     for k in &inst.sessions {
@@ -166,12 +139,12 @@ pub fn compute(inst: &Instance) -> Stats {
     }
 
     let r = &inst.rules;
-    for s in 0..inst.surgeons.len() {
-        let items = fixed_items(inst, s);
-        let shift = roster::longest_shift(&items, r.min_rest_minutes);
-        let week = roster::max_window_minutes(&items);
-        let average = roster::horizon_minutes(&items, inst.horizon_start, inst.horizon_end) * 7 / inst.horizon_days();
-        let run = roster::longest_run(&items);
+    // The roster the trust gave: no placements.
+    for duty in surgeon_duties(inst, &[]) {
+        let shift = duty.longest_shift().map_or(0, |s| s.minutes());
+        let week = duty.busiest_7_days().map_or(0, |(_, m)| m);
+        let average = duty.minutes_between(inst.horizon_start, inst.horizon_end) * 7 / inst.horizon_days();
+        let run = duty.longest_run_days();
         st.longest_shift_minutes = st.longest_shift_minutes.max(shift);
         st.most_minutes_in_7_days = st.most_minutes_in_7_days.max(week);
         st.highest_average_weekly_minutes = st.highest_average_weekly_minutes.max(average);
@@ -268,10 +241,6 @@ fn ratio(a: i64, b: i64) -> String {
     }
 }
 
-fn hm(m: i64) -> String {
-    format!("{}h{:02}", m / 60, m % 60)
-}
-
 /// The profile as a few lines of text.
 pub fn render(st: &Stats) -> String {
     let mut out = String::new();
@@ -285,7 +254,6 @@ pub fn render(st: &Stats) -> String {
         .horizon
         .map(|(a, b)| format!("horizon {a} to {b} ({} days)", (b - a).num_days() + 1))
         .unwrap_or_default();
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     out.push_str(&format!(
         "  {horizon}; {} theatre{} on {} site{}; {} consultant{}\n",
         st.theatres,
@@ -350,9 +318,9 @@ pub fn render(st: &Stats) -> String {
         st.near_7_day_limit,
         st.near_average_limit,
         st.near_consecutive_limit,
-        hm(st.longest_shift_minutes),
-        hm(st.most_minutes_in_7_days),
-        hm(st.highest_average_weekly_minutes),
+        hours_minutes(st.longest_shift_minutes),
+        hours_minutes(st.most_minutes_in_7_days),
+        hours_minutes(st.highest_average_weekly_minutes),
         st.longest_run_days
     ));
     out
@@ -364,11 +332,8 @@ mod tests {
 
     #[test]
     fn formatting_helpers() {
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(-1000), "-1,000");
         assert_eq!(pct(1, 4), "1 (25.0 %)");
-        assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9);
-        assert_eq!(hm(781), "13h01");
+        assert_eq!(ratio(3, 2), "1.50×");
+        assert_eq!(ratio(3, 0), "-");
     }
 }

@@ -22,6 +22,20 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// Minutes as compact hours: `781` → `13h01`.
+pub fn hours_minutes(m: i64) -> String {
+    format!("{}h{:02}", m / 60, m % 60)
+}
+
+/// The plural ending of a count: `""` for one, `"s"` otherwise.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +48,7 @@ mod tests {
         assert_eq!(thousands(-1500), "-1,500");
         assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
         assert_eq!(round2(15.045_1), 15.05);
+        assert_eq!(hours_minutes(781), "13h01");
+        assert_eq!((plural(1), plural(0), plural(2)), ("", "s", "s"));
     }
 }

@@ -6,10 +6,10 @@
 //! byte-identical whatever `--jobs` is (docs/DECISIONS.md 25).
 
 use crate::batch::{Outcome, TrustResult};
-use crate::metrics::Metrics;
+use crate::metrics::{self, Metrics};
 use crate::model::Priority;
 use crate::schedule::Solution;
-use crate::text::{round2, thousands};
+use crate::text::thousands;
 use serde::Serialize;
 
 /// How one run ended, as written in the `status` column.
@@ -292,12 +292,10 @@ pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
             t.gap = Some(if obj > 0.0 { ((obj - bound) / obj).max(0.0) } else { 0.0 });
         }
     }
-    let mut w = waits.to_vec();
-    w.sort_unstable();
-    if !w.is_empty() {
-        t.wait_mean = Some(round2(w.iter().sum::<i64>() as f64 / w.len() as f64));
-        t.wait_p90 = Some(round2(crate::metrics::percentile(&w, 0.9)));
-        t.wait_max = w.last().copied();
+    if let Some(w) = metrics::wait_stats(waits) {
+        t.wait_mean = Some(w.mean);
+        t.wait_p90 = Some(w.p90);
+        t.wait_max = Some(w.max);
     }
     t
 }

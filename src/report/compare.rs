@@ -6,6 +6,7 @@ use super::svg::{self, Series};
 use super::{hours, nav, opt1, page_start, priority_legend, strategy_meaning, thousands};
 use crate::batch::summary::{Row, RunStatus};
 use crate::model::Priority;
+use crate::text::plural;
 use std::collections::BTreeMap;
 
 const SECTIONS: [(&str, &str); 5] = [
@@ -109,7 +110,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
         format!(
             "{} trust{} rebooked with {} strateg{}. Lower is better in every column except ‘Rebooked’.",
             b.trusts.len(),
-            if b.trusts.len() == 1 { "" } else { "s" },
+            plural(b.trusts.len()),
             b.strategies.len(),
             if b.strategies.len() == 1 { "y" } else { "ies" }
         ),

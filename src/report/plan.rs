@@ -10,11 +10,11 @@ use super::svg::{self, Block, Daily, DailyStyle, HistAxis, Lane, LaneBox};
 use super::{card, day, minutes, nav, page_start, priority_legend, strategy_meaning, thousands};
 use crate::check::CheckReport;
 use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto};
-use crate::metrics::{self, Metrics};
+use crate::metrics::{self, Metrics, SurgeonDuty};
 use crate::model::time::{parse_clock, parse_date};
-use crate::model::{Instance, Minute, Priority};
-use crate::rules::{self, ItemKind};
+use crate::model::{Instance, Priority};
 use crate::schedule::{Placement, Reason, Solution, SolverInfo};
+use crate::text::plural;
 use chrono::{Days, NaiveDate, NaiveTime, Timelike};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -364,14 +364,6 @@ fn table_head(w: &mut Writer, headers: &[(&str, &str)]) {
     w.open("tbody", &[]);
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// A checker's rule code for people: `rule7` → `rule 7: shift length` (unknown codes as they are).
 fn rule_label(rule: &str) -> &str {
     match rule {
@@ -685,110 +677,6 @@ const REBOOKED_FILL: &str = "#005eb8";
 /// Fill of a surgeon's shifts of roster duties only.
 const ROSTER_FILL: &str = "#a9bcd0";
 
-/// One shift of a surgeon: the chain of duties between rests.
-struct Shift {
-    date: NaiveDate,
-    start: Minute,
-    end: Minute,
-    /// Holds a list with cases rebooked for this surgeon.
-    rebooked: bool,
-}
-
-/// A surgeon's duties under the plan, in the shape the charts and the text need.
-struct Hours {
-    surgeon: usize,
-    cases: usize,
-    case_minutes: i64,
-    staffed: usize,
-    shifts: Vec<Shift>,
-    /// Duty minutes of the items starting on each date.
-    by_date: BTreeMap<NaiveDate, i64>,
-}
-
-impl Hours {
-    fn longest_shift(&self) -> Option<&Shift> {
-        self.shifts.iter().fold(None, |best: Option<&Shift>, s| match best {
-            Some(b) if b.end - b.start >= s.end - s.start => Some(b),
-            _ => Some(s),
-        })
-    }
-    /// Duty minutes starting in the 7 days `first..=first + 6`.
-    fn window(&self, first: NaiveDate) -> i64 {
-        let last = first.checked_add_days(Days::new(6)).unwrap_or(first);
-        self.by_date.range(first..=last).map(|(_, m)| m).sum()
-    }
-    /// The busiest 7-day window: (first date, minutes).
-    fn busiest_week(&self) -> Option<(NaiveDate, i64)> {
-        self.by_date
-            .keys()
-            .map(|&d| (d, self.window(d)))
-            .fold(None, |best, (d, m)| match best {
-                Some((_, bm)) if bm >= m => best,
-                _ => Some((d, m)),
-            })
-    }
-    /// The shortest rest between two shifts: (date the next shift starts, minutes).
-    fn shortest_rest(&self) -> Option<(NaiveDate, i64)> {
-        let mut best: Option<(NaiveDate, i64)> = None;
-        let mut prev_end: Option<Minute> = None;
-        for s in &self.shifts {
-            if let Some(pe) = prev_end {
-                let rest = s.start - pe;
-                if best.is_none_or(|(_, b)| rest < b) {
-                    best = Some((s.date, rest));
-                }
-            }
-            prev_end = Some(prev_end.map_or(s.end, |p| p.max(s.end)));
-        }
-        best
-    }
-}
-
-/// The duties of every surgeon with duties or rebooked work, under the plan's placements.
-fn surgeon_hours_of(plan: &Plan) -> Vec<Hours> {
-    let inst = plan.inst;
-    let placements = &plan.solution.placements;
-    let items = metrics::surgeon_items(inst, placements);
-    let mut out = Vec::new();
-    for (s, list) in items.iter().enumerate() {
-        let mine: Vec<&Placement> = placements.iter().filter(|pl| pl.surgeon == s).collect();
-        if list.is_empty() && mine.is_empty() {
-            continue;
-        }
-        let lists: BTreeSet<usize> = mine.iter().map(|pl| pl.session).collect();
-        let shifts = rules::shifts(inst, list)
-            .into_iter()
-            .map(|r| {
-                let start = list[r.start].start;
-                Shift {
-                    date: list[r.start].date,
-                    start,
-                    end: list[r.clone()].iter().map(|i| i.end).max().unwrap_or(start),
-                    rebooked: list[r].iter().any(|i| match i.kind {
-                        ItemKind::Owned(k) | ItemKind::Staffed(k) => lists.contains(&k),
-                        ItemKind::Duty(_) => false,
-                    }),
-                }
-            })
-            .collect();
-        let mut by_date = BTreeMap::new();
-        for i in list {
-            *by_date.entry(i.date).or_insert(0) += i.minutes();
-        }
-        out.push(Hours {
-            surgeon: s,
-            cases: mine.len(),
-            case_minutes: mine.iter().map(|pl| inst.procedures[pl.procedure].duration).sum(),
-            staffed: list.iter().filter(|i| i.staffed()).count(),
-            shifts,
-            by_date,
-        });
-    }
-    // Surgeons with rebooked cases first, each group in the instance's order.
-    out.sort_by_key(|h| (h.cases == 0, h.surgeon));
-    out
-}
-
 /// `near` at 95 % of the limit or more, `over` past it.
 fn limit_class(value: i64, limit: Option<i64>) -> &'static str {
     match limit {
@@ -805,7 +693,9 @@ fn limit_text(limit: Option<i64>) -> String {
 fn surgeon_hours(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
     let inst = plan.inst;
     let rules = &inst.rules;
-    let all = surgeon_hours_of(plan);
+    // Surgeons with rebooked cases first, each group in the instance's order.
+    let mut all: Vec<&SurgeonDuty> = plan.metrics.duties.iter().collect();
+    all.sort_by_key(|duty| (duty.rebooked_cases == 0, duty.surgeon));
     w.open("section", &[("id", &"surgeon-hours")]);
     w.elem("h2", &[], "Surgeons' hours against the safe-working limits");
     w.elem(
@@ -848,26 +738,26 @@ fn surgeon_hours(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
     );
     w.close().close();
     w.open("tbody", &[]);
-    for h in &all {
+    for duty in &all {
         w.open("tr", &[]);
-        w.elem("td", &[], plan.surgeon_name(h.surgeon));
+        w.elem("td", &[], plan.surgeon_name(duty.surgeon));
         w.elem(
             "td",
             &[("class", &"num")],
-            if h.cases == 0 {
+            if duty.rebooked_cases == 0 {
                 "–".into()
             } else {
-                format!("{} ({})", h.cases, minutes(h.case_minutes))
+                format!("{} ({})", duty.rebooked_cases, minutes(duty.rebooked_minutes))
             },
         );
-        w.elem("td", &[("class", &"num")], h.staffed);
-        let longest = h.longest_shift().map_or(0, |s| s.end - s.start);
+        w.elem("td", &[("class", &"num")], duty.staffed_sessions());
+        let longest = duty.longest_shift().map_or(0, metrics::Shift::minutes);
         w.elem(
             "td",
             &[("class", &limit_class(longest, rules.max_shift_minutes))],
             minutes(longest),
         );
-        let week = h.busiest_week().map_or(0, |(_, m)| m);
+        let week = duty.busiest_7_days().map_or(0, |(_, m)| m);
         w.elem(
             "td",
             &[("class", &limit_class(week, rules.max_minutes_per_7_days))],
@@ -876,7 +766,7 @@ fn surgeon_hours(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
         w.elem(
             "td",
             &[("class", &"num")],
-            h.shortest_rest().map_or_else(|| "–".into(), |(_, r)| minutes(r)),
+            duty.shortest_rest().map_or_else(|| "–".into(), |(_, r)| minutes(r)),
         );
         w.close();
     }
@@ -888,49 +778,49 @@ fn surgeon_hours(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
         .take_while(|d| *d <= inst.horizon_end)
         .collect();
     let mut heading_done = false;
-    for h in &all {
-        if h.cases == 0 && !heading_done {
+    for duty in &all {
+        if duty.rebooked_cases == 0 && !heading_done {
             w.elem("h3", &[], "Surgeons with no rebooked cases (their roster only)");
             heading_done = true;
         }
-        surgeon_block(w, plan, h, &dates, ids);
+        surgeon_block(w, plan, duty, &dates, ids);
     }
     w.close();
 }
 
 /// One surgeon: the busiest figures in words, then shifts per day and hours per 7 days.
-fn surgeon_block(w: &mut Writer, plan: &Plan, h: &Hours, dates: &[NaiveDate], ids: &mut Ids) {
+fn surgeon_block(w: &mut Writer, plan: &Plan, duty: &SurgeonDuty, dates: &[NaiveDate], ids: &mut Ids) {
     let rules = &plan.inst.rules;
-    let name = plan.surgeon_name(h.surgeon);
+    let name = plan.surgeon_name(duty.surgeon);
     w.open("div", &[("class", &"surgeon")]);
     w.elem(
         "h3",
         &[],
-        if h.cases == 0 {
+        if duty.rebooked_cases == 0 {
             name.clone()
         } else {
             format!(
                 "{name}: {} rebooked case{}, {} of operating",
-                h.cases,
-                plural(h.cases),
-                minutes(h.case_minutes)
+                duty.rebooked_cases,
+                plural(duty.rebooked_cases),
+                minutes(duty.rebooked_minutes)
             )
         },
     );
     w.open("p", &[("class", &"busiest")]);
-    if let Some(s) = h.longest_shift() {
+    if let Some(s) = duty.longest_shift() {
         w.elem(
             "span",
             &[],
             format!(
                 "Longest shift: {} on {} ({}).",
-                minutes(s.end - s.start),
+                minutes(s.minutes()),
                 day(s.date),
                 limit_text(rules.max_shift_minutes)
             ),
         );
     }
-    if let Some((first, m)) = h.busiest_week() {
+    if let Some((first, m)) = duty.busiest_7_days() {
         let last = first.checked_add_days(Days::new(6)).unwrap_or(first);
         w.elem(
             "span",
@@ -944,7 +834,7 @@ fn surgeon_block(w: &mut Writer, plan: &Plan, h: &Hours, dates: &[NaiveDate], id
             ),
         );
     }
-    if let Some((date, r)) = h.shortest_rest() {
+    if let Some((date, r)) = duty.shortest_rest() {
         w.elem(
             "span",
             &[],
@@ -958,14 +848,14 @@ fn surgeon_block(w: &mut Writer, plan: &Plan, h: &Hours, dates: &[NaiveDate], id
     let mut rebooked = vec![false; dates.len()];
     let mut week_hours = vec![0.0; dates.len()];
     for (i, &d) in dates.iter().enumerate() {
-        for s in h.shifts.iter().filter(|s| s.date == d) {
-            shift_hours[i] = f64::max(shift_hours[i], (s.end - s.start) as f64 / 60.0);
+        for s in duty.shifts.iter().filter(|s| s.date == d) {
+            shift_hours[i] = f64::max(shift_hours[i], s.minutes() as f64 / 60.0);
             rebooked[i] |= s.rebooked;
         }
         let first = d.checked_sub_days(Days::new(6)).unwrap_or(d);
-        week_hours[i] = h.window(first) as f64 / 60.0;
+        week_hours[i] = duty.window_minutes(first) as f64 / 60.0;
     }
-    let key = &plan.inst.surgeons[h.surgeon].id;
+    let key = &plan.inst.surgeons[duty.surgeon].id;
     let shifts_id = ids.make("surgeon-hours-shifts", key);
     let week_id = ids.make("surgeon-hours-7-days", key);
     w.open("div", &[("class", &"charts")]);
@@ -1011,25 +901,9 @@ fn surgeon_block(w: &mut Writer, plan: &Plan, h: &Hours, dates: &[NaiveDate], id
 fn waits(w: &mut Writer, plan: &Plan) {
     let inst = plan.inst;
     let m = &plan.metrics;
-    let waits = crate::metrics::waits(inst, &plan.solution);
-    let rtt: Vec<(Priority, i64)> = plan
-        .solution
-        .placements
-        .iter()
-        .filter_map(|pl| {
-            let pr = &inst.procedures[pl.procedure];
-            Some((pr.priority, (inst.sessions[pl.session].date - pr.referral?).num_days()))
-        })
-        .collect();
-    let cancelled_on_day = plan
-        .solution
-        .placements
-        .iter()
-        .filter(|pl| {
-            let pr = &inst.procedures[pl.procedure];
-            pr.cancelled_on_day && pr.original_date.is_some()
-        })
-        .count();
+    let waits = metrics::waits(inst, &plan.solution);
+    let rtt = metrics::referral_waits(inst, &plan.solution);
+    let cancelled_on_day = metrics::under_28_day_rule(inst, &plan.solution);
 
     w.open("section", &[("id", &"waits")]);
     w.elem("h2", &[], "Waits and targets");
