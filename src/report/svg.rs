@@ -8,7 +8,7 @@
 //! standard) and [`breaches_chart`] (target breaches per strategy) — are defined here once, so a
 //! plan's charts and the comparison's look and read the same.
 
-use super::html::Writer;
+use super::html::{Attrs, Writer};
 use crate::model::Priority;
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::fmt;
@@ -177,16 +177,7 @@ impl Plot {
         let mut v = 0.0;
         while v <= self.y_top + 1e-9 {
             let y = self.y(v);
-            w.empty(
-                "line",
-                &[
-                    ("x1", &N(self.left)),
-                    ("x2", &N(self.right())),
-                    ("y1", &N(y)),
-                    ("y2", &N(y)),
-                    ("stroke", &GRID_INK),
-                ],
-            );
+            line(w, (self.left, y), (self.right(), y), GRID_INK);
             w.elem(
                 "text",
                 &[
@@ -216,16 +207,7 @@ impl Plot {
 
     /// The x-axis base line and its label centred below.
     fn x_axis(&self, w: &mut Writer, label: &str) {
-        w.empty(
-            "line",
-            &[
-                ("x1", &N(self.left)),
-                ("x2", &N(self.right())),
-                ("y1", &N(self.bottom())),
-                ("y2", &N(self.bottom())),
-                ("stroke", &AXIS_INK),
-            ],
-        );
+        line(w, (self.left, self.bottom()), (self.right(), self.bottom()), AXIS_INK);
         w.elem(
             "text",
             &[
@@ -239,20 +221,33 @@ impl Plot {
     }
 }
 
+/// A straight line from `from` to `to` (x, y) in `stroke`: grid lines, axes, ticks.
+fn line(w: &mut Writer, from: (f64, f64), to: (f64, f64), stroke: &str) {
+    line_with(w, from, to, stroke, &[]);
+}
+
+/// A limit line: dashed and thicker, in the limit colour.
+fn limit_line(w: &mut Writer, from: (f64, f64), to: (f64, f64)) {
+    line_with(
+        w,
+        from,
+        to,
+        LIMIT_INK,
+        &[("stroke-width", &1.5), ("stroke-dasharray", &"5 3")],
+    );
+}
+
+fn line_with(w: &mut Writer, from: (f64, f64), to: (f64, f64), stroke: &str, extra: Attrs) {
+    let (x1, x2, y1, y2) = (N(from.0), N(to.0), N(from.1), N(to.1));
+    let mut attrs: Vec<(&'static str, &dyn fmt::Display)> =
+        vec![("x1", &x1), ("x2", &x2), ("y1", &y1), ("y2", &y2), ("stroke", &stroke)];
+    attrs.extend_from_slice(extra);
+    w.empty("line", &attrs);
+}
+
 /// A dashed vertical line at `x` with a label to its right at the top of the plot.
 fn vertical_marker(w: &mut Writer, plot: &Plot, x: f64, label: &str) {
-    w.empty(
-        "line",
-        &[
-            ("x1", &N(x)),
-            ("x2", &N(x)),
-            ("y1", &N(plot.top - 4.0)),
-            ("y2", &N(plot.bottom())),
-            ("stroke", &LIMIT_INK),
-            ("stroke-width", &1.5),
-            ("stroke-dasharray", &"5 3"),
-        ],
-    );
+    limit_line(w, (x, plot.top - 4.0), (x, plot.bottom()));
     let (anchor, tx) = if x > plot.left + plot.width * 0.7 {
         ("end", x - 4.0)
     } else {
@@ -273,18 +268,7 @@ fn vertical_marker(w: &mut Writer, plot: &Plot, x: f64, label: &str) {
 /// A dashed horizontal limit line at value `v` with a label at its right end.
 fn horizontal_limit(w: &mut Writer, plot: &Plot, v: f64, label: &str) {
     let y = plot.y(v);
-    w.empty(
-        "line",
-        &[
-            ("x1", &N(plot.left)),
-            ("x2", &N(plot.right())),
-            ("y1", &N(y)),
-            ("y2", &N(y)),
-            ("stroke", &LIMIT_INK),
-            ("stroke-width", &1.5),
-            ("stroke-dasharray", &"5 3"),
-        ],
-    );
+    limit_line(w, (plot.left, y), (plot.right(), y));
     w.elem(
         "text",
         &[
@@ -493,16 +477,7 @@ pub fn histogram(
             continue;
         }
         let x = x_of(k);
-        w.empty(
-            "line",
-            &[
-                ("x1", &N(x)),
-                ("x2", &N(x)),
-                ("y1", &N(plot.bottom())),
-                ("y2", &N(plot.bottom() + 4.0)),
-                ("stroke", &AXIS_INK),
-            ],
-        );
+        line(w, (x, plot.bottom()), (x, plot.bottom() + 4.0), AXIS_INK);
         w.elem(
             "text",
             &[
@@ -711,16 +686,7 @@ pub fn daily(w: &mut Writer, d: &Daily) {
     for (i, date) in d.dates.iter().enumerate() {
         if date.weekday() == Weekday::Mon || i == 0 {
             let x = plot.left + i as f64 * day_w;
-            w.empty(
-                "line",
-                &[
-                    ("x1", &N(x)),
-                    ("x2", &N(x)),
-                    ("y1", &N(plot.top)),
-                    ("y2", &N(plot.bottom() + 4.0)),
-                    ("stroke", &GRID_INK),
-                ],
-            );
+            line(w, (x, plot.top), (x, plot.bottom() + 4.0), GRID_INK);
             if i == 0 && date.weekday() != Weekday::Mon && d.dates.len() > 1 && day_w * 3.0 < 30.0 {
                 continue; // too close to the first Monday's label
             }
@@ -848,16 +814,7 @@ pub fn timeline(w: &mut Writer, id: &str, title: &str, from: i64, to: i64, lanes
     let x_of = |m: i64| label_w + (m.clamp(from, to) - from) as f64 * px;
     for hour in (from..=to).step_by(60) {
         let x = x_of(hour);
-        w.empty(
-            "line",
-            &[
-                ("x1", &N(x)),
-                ("x2", &N(x)),
-                ("y1", &N(top - 6.0)),
-                ("y2", &N(height - 8.0)),
-                ("stroke", &GRID_INK),
-            ],
-        );
+        line(w, (x, top - 6.0), (x, height - 8.0), GRID_INK);
         w.elem(
             "text",
             &[
@@ -872,16 +829,7 @@ pub fn timeline(w: &mut Writer, id: &str, title: &str, from: i64, to: i64, lanes
     for (i, lane) in lanes.iter().enumerate() {
         let y = top + i as f64 * lane_h;
         if i > 0 {
-            w.empty(
-                "line",
-                &[
-                    ("x1", &0),
-                    ("x2", &N(width)),
-                    ("y1", &N(y)),
-                    ("y2", &N(y)),
-                    ("stroke", &GRID_INK),
-                ],
-            );
+            line(w, (0.0, y), (width, y), GRID_INK);
         }
         if let Some(label) = fit(&lane.label, label_w - 10.0, 13.0) {
             w.elem("text", &[("x", &4), ("y", &N(y + 24.0)), ("class", &"lane")], label);
