@@ -16,18 +16,18 @@
 #[macro_use]
 mod output;
 
-pub mod bench;
-pub mod convert;
-pub mod error;
-pub mod generate;
-pub mod input;
-pub mod progress;
-pub mod report;
-pub mod solve;
-pub mod validate;
-pub mod values;
+mod bench;
+mod convert;
+mod error;
+mod generate;
+mod input;
+mod progress;
+mod report;
+mod solve;
+mod validate;
+mod values;
 
-pub use error::{CliError, Outcome};
+pub use error::{CliError, Outcome, Tally};
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
