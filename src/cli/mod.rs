@@ -1,7 +1,7 @@
 //! The `rebook` command line, in one room: the top-level parser, one file per command family
-//! (each owning its clap arguments and a `run` returning an [`Outcome`] or a typed [`CliError`]),
-//! and, here, the one place that turns how a command ended into what the user reads and the
-//! process exit code. Only this module prints.
+//! (each owning its clap arguments and one function per command returning an [`Outcome`] or a
+//! typed [`CliError`]), and, here, the one place that turns how a command ended into what the user
+//! reads and the process exit code. Only this room prints; the library below it never does.
 //!
 //! Exit codes ([`OK`], [`FAILED`], [`BAD_INPUT`]):
 //! - 0: everything valid, solved, written and passed (warnings may be printed);
@@ -49,6 +49,7 @@ struct Cli {
     command: Command,
 }
 
+/// The commands. A variant without a doc comment takes its help from its arguments' doc comment.
 #[derive(Subcommand)]
 enum Command {
     Validate(validate::ValidateArgs),
