@@ -3,16 +3,12 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::rebook;
 use rebook::batch::{self, Outcome, Task};
 use rebook::model::Instance;
 use rebook::schedule::Solution;
 use rebook::strategy::{self, SolveError, SolveOptions, Strategy};
 use std::path::PathBuf;
-
-fn rebook() -> Command {
-    Command::cargo_bin("rebook").unwrap()
-}
 
 /// Valid input that no strategy can plan (a solver failure).
 fn unplannable() -> String {
@@ -180,12 +176,11 @@ fn cli_batch_with_a_broken_file_and_an_unplannable_trust_solves_the_rest_and_fai
     }
 }
 
-/// Everything but the wall-clock `solver.seconds` of each schedule.
-fn without_seconds(bytes: &[u8]) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-    assert!(v["solver"]["seconds"].is_number());
-    v["solver"].as_object_mut().unwrap().remove("seconds");
-    v
+/// Everything but the wall-clock `solver.seconds` of a schedule.
+fn without_seconds(mut schedule: serde_json::Value) -> serde_json::Value {
+    assert!(schedule["solver"]["seconds"].is_number());
+    schedule["solver"].as_object_mut().unwrap().remove("seconds");
+    schedule
 }
 
 #[test]
@@ -208,15 +203,45 @@ fn jobs_1_and_jobs_2_write_identical_files() {
     let names = common::file_names(outs[0].path());
     assert_eq!(names, common::file_names(outs[1].path()));
     assert_eq!(names.len(), 4 * 2 + 2);
+    let read = |out: &tempfile::TempDir, name: &str| std::fs::read(out.path().join(name)).unwrap();
+    let schedule = |out: &tempfile::TempDir, name: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(out, name)).unwrap()
+    };
+    // Identical plans are promised only when no time limit cut a search short: say so first,
+    // rather than fail on whichever file differs.
+    for name in names.iter().filter(|n| n.ends_with(".schedule.json")) {
+        for (out, jobs) in outs.iter().zip([1, 2]) {
+            common::assert_no_time_limit_bound(&schedule(out, name)["solver"], &format!("{name}, --jobs {jobs}"));
+        }
+    }
     for name in names {
-        let a = std::fs::read(outs[0].path().join(&name)).unwrap();
-        let b = std::fs::read(outs[1].path().join(&name)).unwrap();
         if name.ends_with(".schedule.json") {
-            assert_eq!(without_seconds(&a), without_seconds(&b), "{name}");
+            assert_eq!(
+                without_seconds(schedule(&outs[0], &name)),
+                without_seconds(schedule(&outs[1], &name)),
+                "{name}"
+            );
         } else {
+            let (a, b) = (read(&outs[0], &name), read(&outs[1], &name));
             assert!(a == b, "{name} differs between --jobs 1 and --jobs 2");
         }
     }
+}
+
+/// The guard of the test above fails, saying "time limit bound", when a limit stopped the search
+/// at the end or in a phase, and only then.
+#[test]
+fn the_time_limit_guard_catches_a_bound_limit() {
+    let bound = |solver: serde_json::Value| {
+        std::panic::catch_unwind(|| common::assert_no_time_limit_bound(&solver, "plan")).is_err()
+    };
+    let phase = |note: &str| serde_json::json!({"status": "optimal", "notes": [note]});
+    assert!(bound(serde_json::json!({"status": "time_limit", "notes": []})));
+    assert!(bound(phase("day-level relaxation: bound 5368 (ReachedTimeLimit)")));
+    assert!(bound(phase("day-restricted model: no plan in time")));
+    assert!(bound(phase("time limit reached between rounds of cuts")));
+    assert!(!bound(phase("warm start: priority (objective 5002)")));
+    assert!(!bound(phase("day-level relaxation: bound 5368 (Optimal)")));
 }
 
 const SUMMARY_HEADER: &str = "file,trust,strategy,status,cases,scheduled,unscheduled,scheduled_p1,scheduled_p2,\

@@ -12,6 +12,38 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `rebook` binary under test.
+pub fn rebook() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("rebook").unwrap()
+}
+
+/// Says on the terminal that `test` checked nothing, and why. Written to the stream itself: the
+/// test harness captures `eprintln!`, and a skip must not pass unseen.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
+
+/// Fails with "time limit bound" when a schedule's `solver` object shows that a time limit
+/// stopped the search, at the end (`status`) or in a phase (its notes). Tests that compare two
+/// solves for identical plans hold only when no limit cut a search short; without this check
+/// they would fail with a confusing diff instead.
+pub fn assert_no_time_limit_bound(solver: &serde_json::Value, what: &str) {
+    assert_ne!(
+        solver["status"].as_str(),
+        Some("time_limit"),
+        "{what}: time limit bound (status time_limit): raise the limit or use a smaller instance"
+    );
+    for note in solver["notes"].as_array().into_iter().flatten() {
+        let note = note.as_str().unwrap_or_default();
+        let lower = note.to_lowercase();
+        assert!(
+            !["time limit", "timelimit", "in time"].iter().any(|s| lower.contains(s)),
+            "{what}: time limit bound in a phase ({note}): raise the limit or use a smaller instance"
+        );
+    }
+}
+
 /// Loads an instance file that must be valid (warnings allowed).
 pub fn load(path: &Path) -> Instance {
     let loaded = io::load_instance(path);
