@@ -1,4 +1,5 @@
-//! Safe-hours arithmetic on one surgeon's fixed roster, for the generator and for `rebook stats`.
+//! Safe-hours arithmetic on one surgeon's fixed roster, for the generator (`rebook stats` reads
+//! rosters through [`crate::metrics`]).
 //!
 //! The generator builds each consultant's roster item by item and keeps an item only when the
 //! whole roster still keeps every limit of SPEC.md section 3 (rules 6–10), so a generated roster
@@ -86,7 +87,7 @@ impl Roster {
             let (hs, he) = self.horizon;
             if new.date >= hs && new.date <= he {
                 let days = (he - hs).num_days() + 1;
-                if 7 * horizon_minutes(&all, hs, he) > max * days {
+                if 7 * minutes_between(&all, hs, he) > max * days {
                     return false;
                 }
             }
@@ -129,27 +130,11 @@ pub fn longest_shift(items: &[Item], min_rest: Option<i64>) -> i64 {
 
 /// Duty minutes of items starting in the 7 dates from `from`.
 pub fn window_minutes(items: &[Item], from: NaiveDate) -> i64 {
-    let to = from + Days::new(6);
-    items
-        .iter()
-        .filter(|i| i.date >= from && i.date <= to)
-        .map(Item::minutes)
-        .sum()
+    minutes_between(items, from, from + Days::new(6))
 }
 
-/// The most duty minutes in any 7 consecutive dates.
-pub fn max_window_minutes(items: &[Item]) -> i64 {
-    let mut starts: Vec<NaiveDate> = items
-        .iter()
-        .flat_map(|i| (0..7).filter_map(move |k| i.date.checked_sub_days(Days::new(k))))
-        .collect();
-    starts.sort();
-    starts.dedup();
-    starts.into_iter().map(|d| window_minutes(items, d)).max().unwrap_or(0)
-}
-
-/// Duty minutes of items starting in the horizon.
-pub fn horizon_minutes(items: &[Item], from: NaiveDate, to: NaiveDate) -> i64 {
+/// Duty minutes of items starting from `from` to `to` (both included), e.g. the horizon.
+pub fn minutes_between(items: &[Item], from: NaiveDate, to: NaiveDate) -> i64 {
     items
         .iter()
         .filter(|i| i.date >= from && i.date <= to)
@@ -175,26 +160,6 @@ pub fn run_through(items: &[Item], date: NaiveDate) -> i64 {
         d = s;
     }
     n
-}
-
-/// The longest run of consecutive dates with a duty starting on each.
-pub fn longest_run(items: &[Item]) -> i64 {
-    let mut dates: Vec<NaiveDate> = items.iter().map(|i| i.date).collect();
-    dates.sort();
-    dates.dedup();
-    let mut best = 0;
-    let mut run = 0;
-    let mut prev: Option<NaiveDate> = None;
-    for d in dates {
-        run = if prev.and_then(|p| p.succ_opt()) == Some(d) {
-            run + 1
-        } else {
-            1
-        };
-        best = best.max(run);
-        prev = Some(d);
-    }
-    best
 }
 
 #[cfg(test)]
@@ -232,9 +197,10 @@ mod tests {
             assert!(r.try_add(item(&format!("2016-05-0{day}"), 9, 17)));
         }
         assert!(!r.try_add(item("2016-05-09", 9, 17)));
-        assert_eq!(longest_run(r.items()), 7);
+        assert_eq!(run_through(r.items(), d("2016-05-05")), 7);
         assert_eq!(longest_shift(r.items(), Some(660)), 13 * 60);
-        assert_eq!(max_window_minutes(r.items()), (12 + 4 + 5 * 8) * 60);
+        // Every item starts in the week from 2 May: that window holds them all.
+        assert_eq!(window_minutes(r.items(), d("2016-05-02")), (12 + 4 + 5 * 8) * 60);
     }
 
     #[test]

@@ -208,19 +208,7 @@ pub fn optimise(
             notes.push(format!("round {rounds}: HiGHS found no plan in time"));
             break;
         };
-        let placements: Vec<Placement> = x
-            .iter()
-            .enumerate()
-            .filter(|&(_, &col)| cols[col] > 0.5)
-            .map(|(t, _)| {
-                let tr = cands.triples[t];
-                Placement {
-                    procedure: tr.p,
-                    session: tr.k,
-                    surgeon: tr.s,
-                }
-            })
-            .collect();
+        let placements = placements_of(cands, &x, &cols);
         let new_cuts = violated_cuts(inst, cands, &placements);
         if new_cuts.is_empty() {
             let obj = schedule::objective(inst, &placements).total;
@@ -233,4 +221,20 @@ pub fn optimise(
         notes.push(format!("{rounds} rounds, {} lazy shift-chain cuts", cuts.len()));
     }
     Ok(out)
+}
+
+/// The placements of a solution: the triples whose `x` column (`x[t]`) is 1 in `cols`.
+fn placements_of(cands: &Candidates, x: &[usize], cols: &[f64]) -> Vec<Placement> {
+    x.iter()
+        .enumerate()
+        .filter(|&(_, &col)| cols[col] > 0.5)
+        .map(|(t, _)| {
+            let tr = cands.triples[t];
+            Placement {
+                procedure: tr.p,
+                session: tr.k,
+                surgeon: tr.s,
+            }
+        })
+        .collect()
 }
