@@ -170,6 +170,15 @@ fn tiny(seed: u64) -> Value {
     })
 }
 
+/// Tiny instance `seed` through the loader; `None` when validation rejects it (e.g. an
+/// unmeetable deadline, E108).
+fn tiny_instance(seed: u64) -> Option<Instance> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.json");
+    std::fs::write(&path, serde_json::to_vec(&tiny(seed)).unwrap()).unwrap();
+    rebook::io::load_instance(&path).instance
+}
+
 #[test]
 fn mip_equals_brute_force_on_tiny_instances() {
     let mip = strategy::by_name("mip").unwrap();
@@ -177,12 +186,7 @@ fn mip_equals_brute_force_on_tiny_instances() {
     let mut infeasible = 0;
     let mut resolved = 0;
     for seed in 0..400 {
-        let v = tiny(seed);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("i.json");
-        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-        let loaded = rebook::io::load_instance(&path);
-        let Some(inst) = loaded.instance else { continue }; // e.g. an unmeetable deadline (E108)
+        let Some(inst) = tiny_instance(seed) else { continue };
         let brute = brute_force(&inst);
         match (mip.solve(&inst, &SolveOptions::default()), brute) {
             (Ok(sol), Some(best)) => {
@@ -221,13 +225,7 @@ fn mip_equals_brute_force_on_tiny_instances() {
 fn decomposition_is_exact_on_tiny_instances() {
     let mut compared = 0;
     for seed in 0..120 {
-        let v = tiny(seed);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("i.json");
-        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-        let Some(inst) = rebook::io::load_instance(&path).instance else {
-            continue;
-        };
+        let Some(inst) = tiny_instance(seed) else { continue };
         let Some(best) = brute_force(&inst) else { continue };
         let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
