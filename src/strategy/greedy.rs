@@ -13,6 +13,7 @@ use crate::schedule::{Placement, Reason, Solution, SolverInfo};
 use chrono::NaiveDate;
 use std::time::Instant;
 
+/// The order in which a greedy strategy takes the cases (after those with a hard deadline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
     /// `original_date`, then `referral`.
@@ -21,14 +22,17 @@ pub enum Order {
     Priority,
 }
 
+/// A greedy strategy: each case in turn to the earliest session that keeps every rule.
 pub struct Greedy {
     pub order: Order,
 }
 
 impl Greedy {
+    /// `fifo`: treat in turn.
     pub fn fifo() -> Self {
         Greedy { order: Order::Fifo }
     }
+    /// `priority`: clinical priority first, then longest wait.
     pub fn priority() -> Self {
         Greedy { order: Order::Priority }
     }

@@ -20,17 +20,21 @@ pub struct PlanState<'a> {
     items: Vec<Vec<Item>>,
     /// Each surgeon's operating minutes per date (booked before the strike plus placed).
     operating_minutes: Vec<BTreeMap<NaiveDate, i64>>,
+    /// What has been placed, in order.
     pub placements: Vec<Placement>,
 }
 
 /// What stopped a placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Blocked {
+    /// No room in the list, or another surgeon holds an unshared list.
     Capacity,
+    /// The surgeon's operating cap or a safe-hours rule.
     SurgeonLimits,
 }
 
 impl<'a> PlanState<'a> {
+    /// The empty plan: each surgeon's fixed roster and booked minutes, nothing placed.
     pub fn new(inst: &'a Instance) -> Self {
         let n = inst.surgeons.len();
         let mut operating_minutes = vec![BTreeMap::new(); n];

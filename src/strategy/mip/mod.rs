@@ -66,10 +66,10 @@
 //!
 //! # Files
 //!
-//! [`candidates`] prunes the triples; [`model`] builds the model; [`driver`] runs HiGHS and the
-//! rounds of [`cuts`]; [`decompose`] handles large instances with the same driver; [`reasons`]
-//! explains the cases left out. This file is the strategy and the steps of [`solve_with_limit`],
-//! and calls down into all of them; none of them calls back.
+//! `candidates.rs` prunes the triples; `model.rs` builds the model; `driver.rs` runs HiGHS and the
+//! rounds of lazy cuts of `cuts.rs`; [`decompose`] handles large instances with the same driver;
+//! `reasons.rs` explains the cases left out. This file is the strategy and the steps of
+//! [`solve_with_limit`], and calls down into all of them; none of them calls back.
 
 mod candidates;
 mod cuts;
@@ -87,6 +87,7 @@ use driver::{optimise, seconds_left, ModelSize, Plan};
 use highs::HighsModelStatus;
 use std::time::{Duration, Instant};
 
+/// The `mip` strategy: [`solve`].
 pub struct Mip;
 
 impl Strategy for Mip {
@@ -102,6 +103,8 @@ impl Strategy for Mip {
     }
 }
 
+/// The best plan HiGHS finds within the time limit, never worse than the heuristics, with its
+/// bound and gap; the full model or, on large instances, the decomposition.
 pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveError> {
     solve_with_limit(inst, opts, decompose::FULL_MODEL_LIMIT)
 }
