@@ -117,7 +117,7 @@ fn import_csv(dir: &Path, out: &Path) -> Result<Outcome, CliError> {
     if v.instance.is_none() {
         return Err(CliError::InvalidImport);
     }
-    write_atomic(out, &crate::generate::instance_json(&imported.instance)).map_err(|source| CliError::Write {
+    write_atomic(out, &io::json::pretty(&imported.instance)).map_err(|source| CliError::Write {
         path: out.to_path_buf(),
         what: "",
         source,

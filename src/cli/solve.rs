@@ -185,7 +185,7 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
     let mut json =
         serde_json::to_vec_pretty(schedule.as_ref()).map_err(|e| format!("cannot serialise the plan: {e}"))?;
     json.push(b'\n');
-    let csv = io::assignments_csv(instance, schedule).map_err(|e| format!("cannot write the CSV: {e}"))?;
+    let csv = io::schedule::assignments_csv(instance, schedule).map_err(|e| format!("cannot write the CSV: {e}"))?;
     let mut files = vec![
         (json_path.clone(), json),
         (dir.join(format!("{stem}.assignments.csv")), csv),

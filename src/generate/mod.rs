@@ -511,14 +511,6 @@ pub struct GeneratedFile {
     pub json: Vec<u8>,
 }
 
-/// The JSON text of an instance as the generator and the CSV importer write it (pretty, with a
-/// final newline).
-pub fn instance_json(inst: &InstanceFile) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(inst).expect("an instance always serialises");
-    v.push(b'\n');
-    v
-}
-
 /// Generates the batch described by `params` from `seed`. Nothing is written; every file is
 /// validated (no error, no roster warning) before it is returned.
 pub fn generate(params: &Params, seed: u64) -> Result<Vec<GeneratedFile>, GenerateError> {
@@ -544,7 +536,7 @@ pub fn generate(params: &Params, seed: u64) -> Result<Vec<GeneratedFile>, Genera
             let stem = crate::io::safe_stem(t.file_stem.as_deref().unwrap_or(&t.id));
             Ok(GeneratedFile {
                 file_name: format!("{stem}.json"),
-                json: instance_json(&instance),
+                json: crate::io::json::pretty(&instance),
                 instance,
             })
         })

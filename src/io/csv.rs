@@ -14,7 +14,7 @@
 //! booleans are `true`/`false` (also `yes`/`no`, `1`/`0`), an empty cell is an absent value.
 //! Cells are trimmed. Every problem names the file, the line and the column.
 //!
-//! Each table is described once ([`Table`]: its columns, each bound to a field of the item a row
+//! Each table is described once (a `Table`: its columns, each bound to a field of the item a row
 //! holds); the reader and the writer both follow that description.
 
 use crate::io::instance::*;
@@ -258,7 +258,8 @@ impl<T> Table<T> {
     }
 }
 
-/// `settings.json`: everything of an instance that is not a table.
+/// `settings.json`: everything of an instance that is not a table. The same fields as the head of
+/// [`InstanceFile`], spelled again because serde cannot `flatten` them under `deny_unknown_fields`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -826,8 +827,7 @@ pub fn export_files(inst: &InstanceFile) -> Result<Vec<(&'static str, Vec<u8>)>,
         rules: inst.rules.clone(),
         objective: inst.objective.clone(),
     };
-    let mut settings_json = serde_json::to_vec_pretty(&settings).expect("settings serialise");
-    settings_json.push(b'\n');
+    let settings_json = crate::io::json::pretty(&settings);
 
     // The line of the i-th data row, after the header.
     let line = |i: usize| i as u64 + 2;

@@ -6,6 +6,7 @@
 //! problem is the document itself (empty, truncated at the start, a missing top-level field).
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// A JSON text that does not fit the expected type: where, and what serde_json said.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +44,13 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
             line: inner.line(),
         }
     })
+}
+
+/// `value` as rebook writes a JSON file: pretty, with a final newline.
+pub fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("rebook's file types always serialise");
+    bytes.push(b'\n');
+    bytes
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
-//! File formats: the instance and schedule JSON, the assignments CSV, safe output names and
-//! atomic writes.
+//! Every file format, and nothing else: the instance JSON ([`instance`]) and its collect-all
+//! validation into the domain model ([`validate`]), the schedule JSON and its assignments CSV
+//! ([`schedule`]), the CSV folder for spreadsheets ([`csv`]), the IHTC-2024 benchmark files
+//! ([`ihtc`]), the one JSON reader with field paths ([`json`]), safe output names and
+//! write-all-or-nothing file writes.
 
 pub mod csv;
 pub mod ihtc;
@@ -167,47 +170,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// The assignments CSV (one row a case): trust, procedure, patient, specialty, priority, date,
-/// start, end, theatre, session, surgeon.
-pub fn assignments_csv(inst: &Instance, schedule: &schedule::ScheduleFile) -> Result<Vec<u8>, ::csv::Error> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "trust",
-        "procedure",
-        "patient",
-        "specialty",
-        "priority",
-        "date",
-        "start",
-        "end",
-        "theatre",
-        "session",
-        "surgeon",
-    ])?;
-    let by_id: std::collections::HashMap<&str, &crate::model::Procedure> =
-        inst.procedures.iter().map(|p| (p.id.as_str(), p)).collect();
-    for a in &schedule.assignments {
-        let pr = by_id.get(a.procedure.as_str()).copied();
-        let patient = pr.and_then(|p| p.patient.clone()).unwrap_or_default();
-        let specialty = pr.map(|p| p.specialty.clone()).unwrap_or_default();
-        let priority = pr.map(|p| p.priority.as_str()).unwrap_or_default();
-        w.write_record([
-            &schedule.trust,
-            &a.procedure,
-            &patient,
-            &specialty,
-            priority,
-            &a.date,
-            &a.start,
-            &a.end,
-            &a.theatre,
-            &a.session,
-            &a.surgeon,
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 #[cfg(test)]

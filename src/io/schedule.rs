@@ -1,4 +1,5 @@
-//! The `rebook-schedule/1` JSON format (SPEC.md section 5), and a solution written in it.
+//! The `rebook-schedule/1` JSON format (SPEC.md section 5), a solution written in it, and its
+//! CSV of assignments.
 
 use crate::model::time::{format_clock, from_minute};
 use crate::model::Instance;
@@ -87,4 +88,45 @@ pub fn to_file(inst: &Instance, strategy: &str, sol: &Solution, metrics: serde_j
         metrics,
         solver: serde_json::to_value(&sol.solver).unwrap_or_default(),
     }
+}
+
+/// The assignments CSV (one row a case): trust, procedure, patient, specialty, priority, date,
+/// start, end, theatre, session, surgeon.
+pub fn assignments_csv(inst: &Instance, schedule: &ScheduleFile) -> Result<Vec<u8>, ::csv::Error> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "trust",
+        "procedure",
+        "patient",
+        "specialty",
+        "priority",
+        "date",
+        "start",
+        "end",
+        "theatre",
+        "session",
+        "surgeon",
+    ])?;
+    let by_id: std::collections::HashMap<&str, &crate::model::Procedure> =
+        inst.procedures.iter().map(|p| (p.id.as_str(), p)).collect();
+    for a in &schedule.assignments {
+        let pr = by_id.get(a.procedure.as_str()).copied();
+        let patient = pr.and_then(|p| p.patient.clone()).unwrap_or_default();
+        let specialty = pr.map(|p| p.specialty.clone()).unwrap_or_default();
+        let priority = pr.map(|p| p.priority.as_str()).unwrap_or_default();
+        w.write_record([
+            &schedule.trust,
+            &a.procedure,
+            &patient,
+            &specialty,
+            priority,
+            &a.date,
+            &a.start,
+            &a.end,
+            &a.theatre,
+            &a.session,
+            &a.surgeon,
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
 }

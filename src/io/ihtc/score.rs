@@ -37,26 +37,17 @@ pub struct Score {
     pub violations: Vec<String>,
 }
 
+/// Each item's position in `items`, by its id.
+fn positions<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a String) -> HashMap<&'a str, usize> {
+    items.iter().enumerate().map(|(i, x)| (id(x).as_str(), i)).collect()
+}
+
+/// The surgical cost of `sol` on `inst`, term by term, and the hard constraints it breaks.
 pub fn score(inst: &IhtcInstance, sol: &IhtcSolution) -> Score {
     let mut s = Score::default();
-    let patients: HashMap<&str, usize> = inst
-        .patients
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let theaters: HashMap<&str, usize> = inst
-        .operating_theaters
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
-    let surgeons: HashMap<&str, usize> = inst
-        .surgeons
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.id.as_str(), i))
-        .collect();
+    let patients = positions(&inst.patients, |p| &p.id);
+    let theaters = positions(&inst.operating_theaters, |t| &t.id);
+    let surgeons = positions(&inst.surgeons, |x| &x.id);
     let mut admitted: Vec<Option<(i64, usize)>> = vec![None; inst.patients.len()];
     let mut seen = vec![false; inst.patients.len()];
     for d in &sol.patients {
