@@ -3,7 +3,7 @@
 
 use super::html::{Ids, Writer};
 use super::svg::{self, Series};
-use super::{hours, nav, opt1, page_start, priority_legend, strategy_meaning, thousands};
+use super::{hours, nav, open_section, opt1, page_start, priority_legend, strategy_meaning, thousands};
 use crate::batch::summary::{Row, RunStatus};
 use crate::model::Priority;
 use crate::text::plural;
@@ -128,8 +128,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
     w.close();
     nav(&mut w, &SECTIONS);
 
-    w.open("section", &[("id", &"totals")]);
-    w.elem("h2", &[], "Totals over the batch");
+    open_section(&mut w, "totals", "Totals over the batch");
     results_table(&mut w, &b.totals);
     w.elem(
         "p",
@@ -140,8 +139,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
 
     waits_section(&mut w, &b, waits, &mut ids);
 
-    w.open("section", &[("id", &"targets")]);
-    w.elem("h2", &[], "Targets missed");
+    open_section(&mut w, "targets", "Targets missed");
     let per_strategy: Vec<(String, [usize; 3])> = b.strategies.iter().map(|s| (s.to_string(), b.breaches(s))).collect();
     w.open("figure", &[]);
     svg::breaches_chart(
@@ -153,8 +151,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
     w.close();
     w.close();
 
-    w.open("section", &[("id", &"costs")]);
-    w.elem("h2", &[], "Cost by trust");
+    open_section(&mut w, "costs", "Cost by trust");
     let groups: Vec<String> = b.trusts.iter().map(|(label, _)| label.clone()).collect();
     let series: Vec<Series> = b
         .strategies
@@ -193,8 +190,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
     w.close();
     w.close();
 
-    w.open("section", &[("id", &"trusts")]);
-    w.elem("h2", &[], "Trust by trust");
+    open_section(&mut w, "trusts", "Trust by trust");
     if b.trusts.is_empty() {
         w.elem("p", &[("class", &"muted")], "No trust in this batch.");
     }
@@ -223,8 +219,7 @@ pub fn page(batch: &str, rows: &[Row], waits: &BTreeMap<String, Vec<(Priority, i
 
 /// One wait histogram per strategy on a common axis, so they compare directly.
 fn waits_section(w: &mut Writer, b: &Batch, waits: &BTreeMap<String, Vec<(Priority, i64)>>, ids: &mut Ids) {
-    w.open("section", &[("id", &"wait-distribution")]);
-    w.elem("h2", &[], "Waits");
+    open_section(w, "wait-distribution", "Waits");
     w.elem(
         "p",
         &[],

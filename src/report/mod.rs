@@ -84,6 +84,13 @@ fn nav(w: &mut Writer, links: &[(&str, &str)]) {
     w.close();
 }
 
+/// Opens a section of a page with its id (a navigation target) and its heading; the caller
+/// closes it.
+fn open_section(w: &mut Writer, id: &str, heading: impl std::fmt::Display) {
+    w.open("section", &[("id", &id)]);
+    w.elem("h2", &[], heading);
+}
+
 /// A small coloured square for HTML legends and tables.
 fn swatch(w: &mut Writer, fill: &str) {
     w.elem(

@@ -7,7 +7,7 @@
 
 use super::html::{Ids, Writer};
 use super::svg::{self, Block, Daily, DailyStyle, HistAxis, Lane, LaneBox};
-use super::{card, day, minutes, nav, page_start, priority_legend, strategy_meaning, thousands};
+use super::{card, day, minutes, nav, open_section, page_start, priority_legend, strategy_meaning, thousands};
 use crate::check::CheckReport;
 use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto};
 use crate::metrics::{self, Metrics, SurgeonDuty};
@@ -385,8 +385,7 @@ fn rule_label(rule: &str) -> &str {
 
 fn verdict_details(w: &mut Writer, plan: &Plan) {
     let r = &plan.check;
-    w.open("section", &[("id", &"verdict")]);
-    w.elem("h2", &[], "Check");
+    open_section(w, "verdict", "Check");
     w.elem(
         "p",
         &[],
@@ -434,8 +433,7 @@ fn verdict_details(w: &mut Writer, plan: &Plan) {
 fn key_figures(w: &mut Writer, plan: &Plan) {
     let m = &plan.metrics;
     let cases = plan.inst.procedures.len();
-    w.open("section", &[("id", &"key-figures")]);
-    w.elem("h2", &[], "Key figures");
+    open_section(w, "key-figures", "Key figures");
     w.open("div", &[("class", &"cards")]);
     let pct = |n: usize| {
         if cases == 0 {
@@ -529,8 +527,7 @@ fn key_figures(w: &mut Writer, plan: &Plan) {
 /// Days with rebooked cases, each a chart of its theatres against clock time.
 fn theatre_timeline(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
     let inst = plan.inst;
-    w.open("section", &[("id", &"theatre-timeline")]);
-    w.elem("h2", &[], "Theatre timeline");
+    open_section(w, "theatre-timeline", "Theatre timeline");
     w.elem(
         "p",
         &[],
@@ -696,8 +693,7 @@ fn surgeon_hours(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
     // Surgeons with rebooked cases first, each group in the instance's order.
     let mut all: Vec<&SurgeonDuty> = plan.metrics.duties.iter().collect();
     all.sort_by_key(|duty| (duty.rebooked_cases == 0, duty.surgeon));
-    w.open("section", &[("id", &"surgeon-hours")]);
-    w.elem("h2", &[], "Surgeons' hours against the safe-working limits");
+    open_section(w, "surgeon-hours", "Surgeons' hours against the safe-working limits");
     w.elem(
         "p",
         &[],
@@ -905,8 +901,7 @@ fn waits(w: &mut Writer, plan: &Plan) {
     let rtt = metrics::referral_waits(inst, &plan.solution);
     let cancelled_on_day = metrics::under_28_day_rule(inst, &plan.solution);
 
-    w.open("section", &[("id", &"waits")]);
-    w.elem("h2", &[], "Waits and targets");
+    open_section(w, "waits", "Waits and targets");
     priority_legend(w, &[]);
     w.open("div", &[("class", &"charts")]);
     w.open("figure", &[]);
@@ -994,8 +989,11 @@ const REASONS: [(&str, &str, &str); 4] = [
 
 fn unscheduled(w: &mut Writer, plan: &Plan) {
     let inst = plan.inst;
-    w.open("section", &[("id", &"unscheduled")]);
-    w.elem("h2", &[], format!("Cases not rebooked ({})", plan.unscheduled.len()));
+    open_section(
+        w,
+        "unscheduled",
+        format!("Cases not rebooked ({})", plan.unscheduled.len()),
+    );
     if plan.unscheduled.is_empty() {
         w.elem("p", &[], "Every case listed in the schedule is rebooked.");
         w.close();
@@ -1086,8 +1084,7 @@ type ListKey<'a> = (&'a str, usize, &'a str, i64, &'a str);
 
 fn operating_lists(w: &mut Writer, plan: &Plan) {
     let inst = plan.inst;
-    w.open("section", &[("id", &"operating-lists")]);
-    w.elem("h2", &[], "Operating lists");
+    open_section(w, "operating-lists", "Operating lists");
     w.elem(
         "p",
         &[],
