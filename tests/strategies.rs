@@ -118,6 +118,9 @@ fn strategies_are_deterministic() {
         for name in strategy::NAMES {
             let (a, _) = common::solve_and_check(&inst, name);
             let (b, _) = common::solve_and_check(&inst, name);
+            for file in [&a, &b] {
+                common::assert_no_time_limit_bound(&file.solver, &format!("{name} on {}", path.display()));
+            }
             assert_eq!(a.assignments, b.assignments, "{name} on {}", path.display());
             assert_eq!(a.unscheduled, b.unscheduled);
             assert_eq!(a.objective, b.objective);
