@@ -2,7 +2,7 @@
 //! trusts of the April 2016 strike"); the derivations are written out in `instances/README.md`
 //! and `docs/GENERATOR.md`.
 
-use super::{date, GenerateError, OrthopaedicCentre, Params, Site, TrustSpec};
+use super::params::{date, GenerateError, OrthopaedicCentre, Params, Site, TrustSpec};
 use crate::generate::rng::apportion;
 
 /// The named scenarios and what each is for.

@@ -12,9 +12,9 @@
 //! 7. a repair pass so that every case has at least one list that could take it.
 
 use super::calendar::{bank_holidays_between, is_weekday};
+use super::params::{Params, TrustSpec};
 use super::rng::{apportion, Rng};
 use super::roster::{Item, Roster};
-use super::{Params, TrustSpec};
 use crate::io::instance::*;
 use crate::model::time::{duty_interval, parse_clock};
 use crate::model::Rules;
@@ -471,7 +471,7 @@ fn draw_case(cx: &Context, rng: &mut Rng, staff: &Staff, shares: &CaseShares, i:
     let (p, start, end) = (cx.p, cx.start, cx.end);
     let horizon_days = (end - start).num_days();
     let si = shares.specialty[i];
-    let types: Vec<&super::ProcedureType> = p
+    let types: Vec<&super::params::ProcedureType> = p
         .procedures
         .iter()
         .filter(|pt| pt.specialty == cx.spec_names[si])

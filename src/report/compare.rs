@@ -2,8 +2,8 @@
 //! then one table per trust.
 
 use super::html::{Ids, Writer};
+use super::page::{hours, nav, open_section, opt1, page_start, priority_legend, strategy_meaning, thousands};
 use super::svg::{self, Series};
-use super::{hours, nav, open_section, opt1, page_start, priority_legend, strategy_meaning, thousands};
 use crate::batch::summary::{Row, RunStatus};
 use crate::model::Priority;
 use crate::text::plural;

@@ -6,8 +6,8 @@
 //! printed in the operating lists with what the file says.
 
 use super::html::{Ids, Writer};
+use super::page::{card, day, minutes, nav, open_section, page_start, priority_legend, strategy_meaning, thousands};
 use super::svg::{self, Block, Daily, DailyStyle, HistAxis, Lane, LaneBox};
-use super::{card, day, minutes, nav, open_section, page_start, priority_legend, strategy_meaning, thousands};
 use crate::check::CheckReport;
 use crate::io::schedule::{AssignmentDto, ScheduleFile, UnscheduledDto};
 use crate::metrics::{self, Metrics, SurgeonDuty};
@@ -1034,7 +1034,7 @@ fn unscheduled(w: &mut Writer, plan: &Plan) {
                 w.elem("td", &[], &pr.specialty);
                 w.elem("td", &[], pr.name.as_deref().unwrap_or("–"));
                 w.open("td", &[("class", &"nowrap")]);
-                super::swatch(w, svg::PRIORITY_FILL[pr.priority.index()]);
+                super::page::swatch(w, svg::PRIORITY_FILL[pr.priority.index()]);
                 w.text(pr.priority).close();
                 w.elem("td", &[("class", &"num")], format!("{} min", pr.duration));
                 w.elem(
@@ -1218,7 +1218,7 @@ fn operating_list(w: &mut Writer, plan: &Plan, theatre: &str, cases: &[&Case]) {
                 w.elem("td", &[], pr.name.as_deref().unwrap_or("–"));
                 w.elem("td", &[], &pr.specialty);
                 w.open("td", &[("class", &"nowrap")]);
-                super::swatch(w, svg::PRIORITY_FILL[pr.priority.index()]);
+                super::page::swatch(w, svg::PRIORITY_FILL[pr.priority.index()]);
                 w.text(pr.priority).close();
                 w.elem("td", &[("class", &"num")], format!("{} min", pr.duration));
             }

@@ -99,7 +99,7 @@ pub fn nice_axis(max: f64) -> (f64, f64) {
 /// Formats an axis or bar value: integers plainly, with thousands separators.
 pub fn num(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
-        super::thousands(v.round() as i64)
+        super::format::thousands(v.round() as i64)
     } else {
         format!("{v:.1}")
     }
@@ -722,7 +722,7 @@ pub fn daily(w: &mut Writer, d: &Daily) {
                 w.elem(
                     "title",
                     &[],
-                    format!("{}: {}", date.format("%a %-d %b %Y"), super::hours(v)),
+                    format!("{}: {}", date.format("%a %-d %b %Y"), super::format::hours(v)),
                 );
                 w.close();
             }
@@ -756,7 +756,7 @@ pub fn daily(w: &mut Writer, d: &Daily) {
                 w.elem(
                     "title",
                     &[],
-                    format!("7 days to {}: {}", date.format("%a %-d %b %Y"), super::hours(v)),
+                    format!("7 days to {}: {}", date.format("%a %-d %b %Y"), super::format::hours(v)),
                 );
                 w.close();
             }
