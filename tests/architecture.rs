@@ -335,3 +335,49 @@ fn the_reader_finds_paths_and_skips_comments_and_reexports() {
     .collect();
     assert_eq!(refs, want);
 }
+
+/// The rooms of `src/` in the order of the README's layout section (`  name/` or `  name.rs`).
+fn readme_rooms() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README.md");
+    let layout = readme.split("## Layout").nth(1).expect("a Layout section in README.md");
+    let block = layout
+        .split("```\nsrc/\n")
+        .nth(1)
+        .expect("a src/ tree in the Layout section");
+    block
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|n| n.trim_end_matches('/').trim_end_matches(".rs").to_string())
+        .collect()
+}
+
+#[test]
+fn the_readme_layout_lists_every_room_top_down() {
+    let krate = read_crate();
+    let rooms = readme_rooms();
+    let position = |name: &str| rooms.iter().position(|r| r == name);
+    let tops: BTreeSet<String> = krate.modules.iter().filter_map(|m| m.first().cloned()).collect();
+    let missing: Vec<&String> = tops.iter().filter(|t| position(t).is_none()).collect();
+    assert!(
+        missing.is_empty(),
+        "rooms of src/ missing from the README layout: {missing:?}"
+    );
+    let mut upward = Vec::new();
+    for (from, targets) in &krate.edges {
+        let Some(a) = from.first() else { continue };
+        for to in targets {
+            let b = &to[0];
+            if a != b && position(b) < position(a) {
+                upward.push(format!("{a} → {b}"));
+            }
+        }
+    }
+    upward.sort();
+    upward.dedup();
+    assert!(
+        upward.is_empty(),
+        "calls that run upward in the README's order: {upward:?}"
+    );
+}

@@ -31,3 +31,16 @@ pub(super) fn day(d: chrono::NaiveDate) -> String {
 pub(super) fn opt1(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |x| format!("{x:.1}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(minutes(750), "12 h 30 min");
+        assert_eq!(minutes(780), "13 h");
+        assert_eq!(minutes(45), "45 min");
+        assert_eq!(hours(61.5), "61 h 30 min");
+    }
+}

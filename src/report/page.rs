@@ -104,14 +104,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_for_people() {
-        assert_eq!(minutes(750), "12 h 30 min");
-        assert_eq!(minutes(780), "13 h");
-        assert_eq!(minutes(45), "45 min");
-        assert_eq!(hours(61.5), "61 h 30 min");
-    }
-
-    #[test]
     fn style_sheet_is_safe_as_xml_text_and_self_contained() {
         for bad in ["<", "&", "url(", "http", "@import"] {
             assert!(!STYLE.contains(bad), "{bad}");
