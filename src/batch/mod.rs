@@ -26,24 +26,40 @@ use std::time::Instant;
 pub enum Outcome {
     /// A plan that passed the independent checker.
     Solved {
+        /// The instance as loaded and validated.
         instance: Box<Instance>,
+        /// The plan as a schedule file (`rebook-schedule/1`, SPEC.md section 5), metrics included.
         schedule: Box<ScheduleFile>,
+        /// The strategy's solution the schedule was written from.
         solution: Box<Solution>,
+        /// The plan's metrics (also in `schedule.metrics`).
         metrics: Box<Metrics>,
         /// The checker's report on `schedule`: no violation, maybe fixed-roster warnings.
         check: Box<check::CheckReport>,
+        /// The validation warnings of the instance file (no errors: it loaded).
         warnings: Vec<Diagnostic>,
     },
     /// The input is invalid (exit code 2).
-    Invalid { diagnostics: Vec<Diagnostic> },
+    Invalid {
+        /// Every validation diagnostic of the file, errors and warnings.
+        diagnostics: Vec<Diagnostic>,
+    },
     /// The strategy found no plan, failed, panicked, or its plan failed the checker (exit code 1).
-    Failed { trust: Option<String>, message: String },
+    Failed {
+        /// The trust's id, when the file was read far enough to know it.
+        trust: Option<String>,
+        /// What went wrong, for people.
+        message: String,
+    },
 }
 
+/// One task's result: which file and strategy, what became of it, and how long it took.
 pub struct TrustResult {
+    /// The instance file.
     pub path: PathBuf,
     /// The strategy's name.
     pub strategy: String,
+    /// What became of the trust.
     pub outcome: Outcome,
     /// Wall-clock seconds: reading, validating, solving and checking.
     pub seconds: f64,
@@ -67,14 +83,28 @@ impl TrustResult {
 /// One unit of work: solve `path` with `strategy`.
 #[derive(Clone, Copy)]
 pub struct Task<'a> {
+    /// The instance file.
     pub path: &'a Path,
+    /// The strategy to solve it with.
     pub strategy: &'a dyn Strategy,
 }
 
 /// What [`run`] tells its observer, from the worker threads.
 pub enum Event<'a> {
-    Started { index: usize, task: Task<'a> },
-    Finished { index: usize, result: &'a TrustResult },
+    /// A worker took a task.
+    Started {
+        /// The task's position in the tasks given to [`run`].
+        index: usize,
+        /// The task.
+        task: Task<'a>,
+    },
+    /// A task is done (solved or not).
+    Finished {
+        /// The task's position in the tasks given to [`run`].
+        index: usize,
+        /// Its result.
+        result: &'a TrustResult,
+    },
 }
 
 fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {

@@ -25,6 +25,7 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    /// The `status` column's text: `solved`, `invalid` or `failed`.
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Solved => "solved",
@@ -40,17 +41,24 @@ impl RunStatus {
 pub struct Row {
     /// Instance file name (empty for the total).
     pub file: String,
+    /// The trust's id (empty when the file was not read far enough; `total` for the total).
     pub trust: String,
+    /// The strategy's name.
     pub strategy: String,
+    /// How the run ended.
     pub status: RunStatus,
     /// Why the run failed (empty when solved).
     pub message: String,
+    /// Cancelled cases of the instance (0 unless solved).
     pub cases: usize,
+    /// Cases given a session.
     pub scheduled: usize,
+    /// Cases left unscheduled.
     pub unscheduled: usize,
     /// P1..P4 (an object keyed by priority in JSON).
     #[serde(serialize_with = "per_priority")]
     pub scheduled_by_priority: [usize; 4],
+    /// Unscheduled cases, P1..P4 (an object keyed by priority in JSON).
     #[serde(serialize_with = "per_priority")]
     pub unscheduled_by_priority: [usize; 4],
     /// Cancelled on the day and not rebooked within 28 days.
@@ -61,7 +69,9 @@ pub struct Row {
     pub breaches_rtt: usize,
     /// Days from original date (or earliest) to the new date, scheduled cases.
     pub wait_mean: Option<f64>,
+    /// 90th percentile of the waits, days (none when nothing is scheduled).
     pub wait_p90: Option<f64>,
+    /// Longest wait, days (none when nothing is scheduled).
     pub wait_max: Option<i64>,
     /// Extra lists (with an opening cost) that received cases.
     pub lists_opened: usize,
@@ -71,11 +81,16 @@ pub struct Row {
     pub longest_shift_hours: f64,
     /// Most duty hours of any surgeon in 7 consecutive days.
     pub max_hours_in_7_days: f64,
+    /// The plan's objective (SPEC.md section 4), cost points; none unless solved (for the total,
+    /// the sum over its solved runs).
     pub objective: Option<i64>,
     /// `optimal`, `feasible`, `time_limit`, `heuristic` (empty when not solved).
     pub solver_status: String,
+    /// The solver's lower bound on the objective, cost points (MIP only; for the total, the
+    /// sum when every run has one).
     #[serde(serialize_with = "crate::schedule::whole_number")]
     pub bound: Option<f64>,
+    /// Relative gap `(objective − bound) / objective` (MIP only).
     pub gap: Option<f64>,
     /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*`.
     #[serde(skip)]

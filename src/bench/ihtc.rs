@@ -17,23 +17,39 @@ use std::path::{Path, PathBuf};
 /// One instance's row of the benchmark table.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchRow {
+    /// The instance's name: its file name without `.json`.
     pub instance: String,
+    /// Patients of the IHTC instance (cases of its projection).
     pub patients: usize,
+    /// Mandatory patients (cases with a hard deadline).
     pub mandatory: usize,
+    /// Days of the instance's horizon.
     pub days: i64,
+    /// Operating theatres of the IHTC instance.
     pub theaters: usize,
+    /// Surgeons of the IHTC instance.
     pub surgeons: usize,
     /// Our surgical cost (scored by the IHTC scorer), `None` on error.
     pub cost: Option<i64>,
+    /// The solver's lower bound on the cost, cost points (none from a heuristic or on error).
     pub bound: Option<f64>,
+    /// The solver's relative gap `(objective − bound) / objective`.
     pub gap: Option<f64>,
+    /// The solver's status (`optimal`, `feasible`, `time_limit`, `heuristic`) once it returned a
+    /// plan, `error` before that.
     pub status: String,
     /// Best-known surgical cost, scored from the reference solution when one is given.
     pub best_known: Option<i64>,
+    /// `cost / best_known` (1 when the best known is 0); none without both.
     pub ratio: Option<f64>,
+    /// Wall-clock seconds of the solve alone (not reading, checking or scoring).
     pub seconds: f64,
+    /// Variables of the MIP (none for a heuristic).
     pub variables: Option<usize>,
+    /// Constraints of the MIP (none for a heuristic).
     pub constraints: Option<usize>,
+    /// What went wrong (unreadable file, invalid projection, solver error, checker or scorer
+    /// disagreement); none when the row is good.
     pub error: Option<String>,
     /// The solver's notes (phases, rounds, time limits).
     pub notes: Vec<String>,
@@ -110,6 +126,7 @@ where
 /// What a benchmark run adds up to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
+    /// Rows in the run, errors included.
     pub instances: usize,
     /// Rows with a ratio to a best-known value.
     pub with_ratio: usize,

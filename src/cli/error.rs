@@ -51,37 +51,62 @@ pub enum CliError {
     Paths(String),
     /// The paths given hold no instance file at all.
     #[error("no instance files (*.json) in {paths}")]
-    NoInstances { paths: String },
+    NoInstances {
+        /// The paths given, comma-separated.
+        paths: String,
+    },
     /// A strategy name the registry does not know (clap checks the names first, so only a
     /// registry out of step with its own name list gets here).
     #[error("unknown strategy '{name}' (choose from: {})", crate::strategy::NAMES.join(", "))]
-    UnknownStrategy { name: String },
+    UnknownStrategy {
+        /// The name given.
+        name: String,
+    },
     /// No strategy left to run.
     #[error("no strategy given (choose from: {})", crate::strategy::NAMES.join(", "))]
     NoStrategy,
     /// An instance file that does not validate: its diagnostics (the errors are printed, one a line).
     #[error("{}: invalid instance ({} error(s))", path.display(), diagnostics.iter().filter(|d| d.is_error()).count())]
     InvalidInstance {
+        /// The instance file.
         path: PathBuf,
+        /// Every validation diagnostic of it, errors and warnings.
         diagnostics: Vec<Diagnostic>,
     },
     /// An input file that cannot be read.
     #[error("{}: cannot read{}: {source}", path.display(), spaced(what))]
     Read {
+        /// The file.
         path: PathBuf,
         /// What the file should hold (`the schedule`), or empty.
         what: &'static str,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// A schedule file that is not `rebook-schedule/1`.
     #[error("{}: not a rebook-schedule/1 file: {source} (hint: see SPEC.md section 5 for the schedule format)", path.display())]
-    NotASchedule { path: PathBuf, source: JsonError },
+    NotASchedule {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON parser found, located in the file.
+        source: JsonError,
+    },
     /// An instance file that is not `rebook-instance/1` JSON.
     #[error("{}: {source} (hint: `rebook validate` explains every problem)", path.display())]
-    NotAnInstance { path: PathBuf, source: JsonError },
+    NotAnInstance {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON parser found, located in the file.
+        source: JsonError,
+    },
     /// Generator parameters that do not parse.
     #[error("{}: {source} (hint: start from `rebook generate --show-params`)", path.display())]
-    BadParams { path: PathBuf, source: JsonError },
+    BadParams {
+        /// The `--params` file.
+        path: PathBuf,
+        /// What the JSON parser found, located in the file.
+        source: JsonError,
+    },
     /// `rebook generate` without `--seed` or `--out`.
     #[error("give --seed and --out")]
     SeedAndOutNeeded,
@@ -90,19 +115,35 @@ pub enum CliError {
     Generate(GenerateError),
     /// An IHTC instance or solution that does not parse.
     #[error("{}: {message}", path.display())]
-    NotIhtc { path: PathBuf, message: String },
+    NotIhtc {
+        /// The IHTC instance or solution file.
+        path: PathBuf,
+        /// What the IHTC parser found.
+        message: String,
+    },
     /// A CSV folder that cannot be read as an instance: every problem (printed one a line).
     #[error("{} problem(s); nothing written", problems.len())]
-    CsvProblems { dir: PathBuf, problems: Vec<Problem> },
+    CsvProblems {
+        /// The CSV folder.
+        dir: PathBuf,
+        /// Every problem found, each with its file, line and column.
+        problems: Vec<Problem>,
+    },
     /// A CSV folder that reads into an invalid instance (its diagnostics were printed).
     #[error("the instance is invalid; nothing written")]
     InvalidImport,
     /// Values of an instance that CSV cannot hold unchanged (printed one a line).
     #[error("{} value(s) cannot go to CSV unchanged; nothing written", problems.len())]
-    NotRepresentable { path: PathBuf, problems: Vec<Problem> },
+    NotRepresentable {
+        /// The instance file being exported.
+        path: PathBuf,
+        /// Every value that cannot go to CSV unchanged.
+        problems: Vec<Problem>,
+    },
     /// A schedule that fails the independent checker, so it is not exported.
     #[error("{}: the schedule fails the checker ({first}); not exported", path.display())]
     FailsChecker {
+        /// The schedule file.
         path: PathBuf,
         /// The first violation.
         first: String,
@@ -110,17 +151,21 @@ pub enum CliError {
     /// An output directory that cannot be created.
     #[error("{}: cannot create the {what}: {source}", path.display())]
     CreateDir {
+        /// The directory.
         path: PathBuf,
         /// `output directory` (the `--out` of a batch) or `directory`.
         what: &'static str,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// An output file that cannot be written.
     #[error("{}: cannot write{}: {source}", path.display(), spaced(what))]
     Write {
+        /// The file.
         path: PathBuf,
         /// What the file holds (`the report`), or empty.
         what: &'static str,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// A bug: something the program should never meet.

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 pub struct GeneratedFile {
     /// `<stem>.json`
     pub file_name: String,
+    /// The instance (`rebook-instance/1`), validated.
     pub instance: InstanceFile,
     /// The exact bytes written.
     pub json: Vec<u8>,

@@ -8,15 +8,36 @@ use std::path::PathBuf;
 /// Why a batch could not be generated or written.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
+    /// `--scenario` names no known scenario.
     #[error("unknown scenario '{name}' (choose one of: {known})")]
-    UnknownScenario { name: String, known: String },
+    UnknownScenario {
+        /// The name given.
+        name: String,
+        /// The known scenario names, comma-separated.
+        known: String,
+    },
+    /// A parameter (from the file or an option) is out of range or inconsistent.
     #[error("parameter {field}: {message}")]
-    BadParams { field: String, message: String },
+    BadParams {
+        /// The parameter's name or path (`trusts[2].cases`) or the option (`--trusts`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A generated instance failed validation: a generator bug, not the user's fault.
     #[error("the instance generated for trust {trust} does not validate (a generator bug, please report it with the seed): {details}")]
-    Invalid { trust: String, details: String },
+    Invalid {
+        /// The trust's id.
+        trust: String,
+        /// The validation errors and roster warnings, `; `-separated.
+        details: String,
+    },
+    /// Creating the output directory or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The directory or file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
@@ -38,6 +59,7 @@ impl GenerateError {
 pub struct Site {
     /// Short code used in theatre ids (`KCH` → `KCH-T1`).
     pub code: String,
+    /// Full name, written as each of its theatres' `site`.
     pub name: String,
 }
 
@@ -47,6 +69,8 @@ pub struct Site {
 pub struct OrthopaedicCentre {
     /// Code of the site that holds it.
     pub site: String,
+    /// Orthopaedic theatres at the centre, counted in the trust's `theatres` (at least 1, fewer
+    /// than those; without a centre, 20 % of the theatres are orthopaedic, at the first site).
     pub theatres: u32,
 }
 
@@ -54,17 +78,21 @@ pub struct OrthopaedicCentre {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TrustSpec {
+    /// The instance's `trust.id`; also prefixes its consultants' ids (`RVV-S01`). Unique in the batch.
     pub id: String,
+    /// The instance's `trust.name` (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// File name without `.json` (default: the trust id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_stem: Option<String>,
+    /// The trust's hospitals (at least one); non-orthopaedic theatres are spread over them in turn.
     pub sites: Vec<Site>,
     /// Cancelled cases to rebook.
     pub cases: u32,
     /// Theatres modelled: those with post-strike free time or extra lists, not every theatre.
     pub theatres: u32,
+    /// A dedicated orthopaedic centre (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orthopaedic_centre: Option<OrthopaedicCentre>,
     /// Consultants per specialty (default: cases of the specialty / `cases_per_surgeon`).
@@ -76,7 +104,9 @@ pub struct TrustSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SpecialtyShare {
+    /// Specialty name as written in the instance (`orthopaedics`, `ent`, ...).
     pub specialty: String,
+    /// Relative share of the trust's cases (any scale; counts are exact shares by largest remainder).
     pub share: f64,
 }
 
@@ -84,16 +114,20 @@ pub struct SpecialtyShare {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureType {
+    /// The specialty it belongs to.
     pub specialty: String,
+    /// The procedure's name, written as the case's `name`.
     pub name: String,
     /// Typical slot range in minutes; the lognormal's mean is the midpoint.
     pub slot_min: u32,
+    /// Upper end of the typical slot, in minutes (at most 480).
     pub slot_max: u32,
     /// Coefficient of variation of the lognormal duration.
     pub cv: f64,
     /// Turnaround range for this kind of case; what exceeds `turnaround_minutes` is added to
     /// the case's duration (the format has one turnaround per instance).
     pub turnaround_min: u32,
+    /// Upper end of the turnaround range, in minutes (at most 120).
     pub turnaround_max: u32,
     /// Relative frequency within its specialty.
     pub weight: f64,
@@ -103,9 +137,13 @@ pub struct ProcedureType {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityMix {
+    /// Relative share of P1 cases (default 0: P1 cases are not cancelled for a strike).
     pub p1: f64,
+    /// Relative share of P2 cases (default 0.15).
     pub p2: f64,
+    /// Relative share of P3 cases (default 0.30).
     pub p3: f64,
+    /// Relative share of P4 cases (default 0.55).
     pub p4: f64,
 }
 
@@ -117,20 +155,29 @@ pub struct PriorityMix {
 pub struct Params {
     /// Scenario name, for messages.
     pub scenario: String,
+    /// First date of the horizon (default 2016-04-28).
     pub horizon_start: NaiveDate,
+    /// Length of the horizon in weeks, 1 to 52 (default 6).
     pub horizon_weeks: u32,
     /// The strike's dates: the cancelled cases' original dates. Lists and clinics do not run on
     /// them; some consultants cover the walkout instead.
     pub strike_dates: Vec<NaiveDate>,
     /// Hours of the strike cover duty (`HH:MM`).
     pub strike_cover_start: String,
+    /// End of the strike cover duty (`HH:MM`, default `17:00`).
     pub strike_cover_end: String,
+    /// Chance that a consultant covers the walkout on each strike date (default 0.5).
     pub strike_cover_share: f64,
     /// Dates without elective lists besides the bank holidays of England and Wales.
     pub closed_dates: Vec<NaiveDate>,
+    /// The trusts of the batch, one instance file each (default: three synthetic trusts of 91
+    /// cases and 7 theatres).
     pub trusts: Vec<TrustSpec>,
+    /// Shares of the cancelled cases by specialty.
     pub specialty_mix: Vec<SpecialtyShare>,
+    /// Procedure types; each specialty with a share needs at least one of positive weight.
     pub procedures: Vec<ProcedureType>,
+    /// Shares of the priorities P1–P4.
     pub priority_mix: PriorityMix,
     /// The instance's `rules.turnaround_minutes`.
     pub turnaround_minutes: u32,
@@ -140,6 +187,7 @@ pub struct Params {
     pub lists_per_week_weights: [f64; 3],
     /// Chance that one of a consultant's lists is an all-day list (orthopaedics, others).
     pub all_day_share_orthopaedics: f64,
+    /// Chance of an all-day list for a consultant of any other specialty (default 0.15).
     pub all_day_share_other: f64,
     /// Clinics a week (inclusive range).
     pub clinics_per_week: [u32; 2],
@@ -148,15 +196,18 @@ pub struct Params {
     pub heavy_surgeon_share: f64,
     /// On-call rota: one on-call every N days (ordinary, heavy).
     pub on_call_every_days: u32,
+    /// On-call rota of a heavy-roster consultant: one on-call every N days (default 4).
     pub heavy_on_call_every_days: u32,
     /// Share of consultants with a week of leave inside the horizon.
     pub leave_share: f64,
     /// Share of cases with no named consultant (any consultant of the specialty).
     pub pooled_share: f64,
+    /// Share of cases cancelled on the day (`cancelled_on_day`, the 28-day rule; default 0.1).
     pub cancelled_on_day_share: f64,
     /// Shares of cases whose referral-to-treatment clock is past 18 and past 52 weeks at the
     /// horizon start.
     pub past_18_weeks_share: f64,
+    /// Share of cases past 52 weeks (part of `past_18_weeks_share`; default 0.02).
     pub past_52_weeks_share: f64,
     /// Share of P2 cases whose 4-week target falls in the first three weeks of the horizon (the
     /// others have passed it already).
@@ -165,17 +216,24 @@ pub struct Params {
     pub p2_deadline_share: f64,
     /// Share of cases that cannot be rebooked at once (`earliest` 2–14 days into the horizon).
     pub later_earliest_share: f64,
+    /// Share of patients with unavailable dates: a 3–10-day holiday or 1–3 single dates
+    /// (default 0.15).
     pub patient_unavailable_share: f64,
     /// Free minutes in consultants' own lists over the first 14 days, as a multiple of the
     /// minutes their cases need (duration + turnaround); and over the whole horizon.
     pub early_capacity_ratio: f64,
+    /// Free minutes of consultants' own lists over the whole horizon, as a multiple of what
+    /// their cases need (default 1.9).
     pub capacity_ratio: f64,
     /// Largest free share of an ordinary list (the rest was booked before the strike).
     pub max_free_share: f64,
     /// Extra (unstaffed) lists per modelled theatre and week.
     pub evening_lists_per_theatre_week: f64,
+    /// Extra weekend lists (08:30–15:30) per modelled theatre and week (default 0.15).
     pub weekend_lists_per_theatre_week: f64,
+    /// `open_cost` of an extra evening list, in cost points (default 90).
     pub evening_open_cost: i64,
+    /// `open_cost` of an extra weekend list, in cost points (default 210).
     pub weekend_open_cost: i64,
 }
 
@@ -484,11 +542,18 @@ pub struct Overrides {
     pub trusts: Option<u32>,
     /// Sites per synthetic trust (custom batches only).
     pub sites: Option<u32>,
+    /// `--cases`: cancelled cases of every trust.
     pub cases: Option<u32>,
+    /// `--theatres`: theatres modelled in every trust (drops an orthopaedic centre that no
+    /// longer fits).
     pub theatres: Option<u32>,
+    /// `--surgeons-per-specialty`: consultants per specialty in every trust.
     pub surgeons_per_specialty: Option<u32>,
+    /// `--weeks`: the horizon's length in weeks.
     pub weeks: Option<u32>,
+    /// `--start`: the horizon's first date.
     pub start: Option<NaiveDate>,
+    /// `--turnaround`: the instance's `turnaround_minutes`, in minutes.
     pub turnaround: Option<u32>,
     /// `P2=15,P3=30,P4=55` (shares, any scale).
     pub priority_mix: Option<String>,
@@ -497,6 +562,7 @@ pub struct Overrides {
 }
 
 impl Overrides {
+    /// True when no option was given.
     pub fn is_empty(&self) -> bool {
         self.trusts.is_none()
             && self.sites.is_none()

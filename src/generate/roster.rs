@@ -12,12 +12,16 @@ use chrono::{Days, NaiveDate};
 /// One duty item: a fixed duty or an owned list, in absolute minutes, with its local start date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Item {
+    /// Start, in absolute UTC minutes.
     pub start: Minute,
+    /// End (exclusive), in absolute UTC minutes; may be past midnight.
     pub end: Minute,
+    /// Local date the item starts on (what the 7-day window, the average and the run count by).
     pub date: NaiveDate,
 }
 
 impl Item {
+    /// Length in elapsed minutes.
     pub fn minutes(&self) -> i64 {
         self.end - self.start
     }
@@ -32,6 +36,8 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// An empty roster kept to `rules`; the horizon (both dates included) is what the average
+    /// weekly limit is taken over.
     pub fn new(rules: &Rules, horizon_start: NaiveDate, horizon_end: NaiveDate) -> Self {
         Roster {
             items: Vec::new(),
@@ -40,6 +46,7 @@ impl Roster {
         }
     }
 
+    /// The items kept so far, sorted by start.
     pub fn items(&self) -> &[Item] {
         &self.items
     }

@@ -56,6 +56,7 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// An empty document.
     pub fn new() -> Self {
         Writer::default()
     }

@@ -520,7 +520,9 @@ pub fn wait_chart(w: &mut Writer, id: &str, title: &str, axis: &HistAxis, waits:
 
 /// One series of a grouped bar chart (one bar per group).
 pub struct Series<'a> {
+    /// Its name, in the legend and the bars' tooltips.
     pub name: &'a str,
+    /// Its bars' fill colour (CSS colour).
     pub fill: &'a str,
 }
 
@@ -644,13 +646,19 @@ pub enum DailyStyle {
 
 /// A value per date (hours), with an optional dashed limit line.
 pub struct Daily<'a> {
+    /// The `<svg>` element's `id` (unique in the page).
     pub id: &'a str,
+    /// The chart's title, shown and as its accessible `<title>`.
     pub title: &'a str,
+    /// Label of the y axis (the values' unit, e.g. `hours`).
     pub y_label: &'a str,
+    /// The dates along the x axis, in order.
     pub dates: &'a [NaiveDate],
+    /// The value of each date (same length as `dates`), in hours.
     pub values: &'a [f64],
     /// Per date: draw the bar in the strong fill (e.g. the shift holds rebooked cases).
     pub emphasis: &'a [bool],
+    /// Bars or a line.
     pub style: DailyStyle,
     /// `(value, label)` of the limit line.
     pub limit: Option<(f64, String)>,
@@ -776,28 +784,41 @@ pub fn daily(w: &mut Writer, d: &Daily) {
 pub struct Block {
     /// Minutes after midnight.
     pub from: i64,
+    /// End, in minutes after midnight.
     pub to: i64,
+    /// Fill colour of the stretch (CSS colour).
     pub fill: &'static str,
+    /// Colour of its label, to read on `fill`.
     pub ink: &'static str,
+    /// Text inside the stretch, when it fits.
     pub label: String,
     /// What to show when `label` does not fit: its end is kept (`…0064`).
     pub short: String,
+    /// Text shown on hover (the SVG `<title>`).
     pub tooltip: String,
 }
 
 /// An outlined box on a lane (a theatre list) with its label and blocks.
 pub struct LaneBox {
+    /// Start, in minutes after midnight.
     pub from: i64,
+    /// End, in minutes after midnight.
     pub to: i64,
+    /// Text at the box's top left, when it fits.
     pub label: String,
+    /// Text shown on hover (the SVG `<title>`).
     pub tooltip: String,
+    /// The stretches drawn inside it.
     pub blocks: Vec<Block>,
 }
 
 /// One row of a timeline (a theatre).
 pub struct Lane {
+    /// The lane's name at its left (a theatre's id).
     pub label: String,
+    /// A smaller line under it (the theatre's site).
     pub sublabel: String,
+    /// The boxes on the lane.
     pub boxes: Vec<LaneBox>,
 }
 
