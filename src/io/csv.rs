@@ -22,11 +22,17 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+/// The folder's file of everything that is not a table (format, trust, horizon, rules, …).
 pub const SETTINGS_FILE: &str = "settings.json";
+/// The folder's table of theatres, one row a theatre.
 pub const THEATRES_FILE: &str = "theatres.csv";
+/// The folder's table of surgeons, one row a consultant.
 pub const SURGEONS_FILE: &str = "surgeons.csv";
+/// The folder's table of fixed duties, one row a duty joined to its surgeon by id; optional.
 pub const DUTIES_FILE: &str = "duties.csv";
+/// The folder's table of sessions, one row a theatre list.
 pub const SESSIONS_FILE: &str = "sessions.csv";
+/// The folder's table of procedures, one row a cancelled case.
 pub const PROCEDURES_FILE: &str = "procedures.csv";
 
 /// One CSV file: its name and its columns, in the order the exporter writes them.
@@ -263,13 +269,19 @@ impl<T> Table<T> {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// `format`: as [`InstanceFile::format`].
     pub format: String,
+    /// `trust`: as [`InstanceFile::trust`].
     pub trust: TrustDto,
+    /// `timezone`: as [`InstanceFile::timezone`] (default `Europe/London`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// `horizon`: as [`InstanceFile::horizon`].
     pub horizon: HorizonDto,
+    /// `rules`: as [`InstanceFile::rules`]; optional.
     #[serde(default, skip_serializing_if = "RulesDto::is_empty")]
     pub rules: RulesDto,
+    /// `objective`: as [`InstanceFile::objective`]; optional.
     #[serde(default, skip_serializing_if = "ObjectiveDto::is_empty")]
     pub objective: ObjectiveDto,
 }
@@ -277,10 +289,17 @@ pub struct Settings {
 /// One problem with the CSV folder, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The file's name in the folder (`procedures.csv`), or the folder's path when it is not a
+    /// directory.
     pub file: String,
+    /// The line in the file, counted from 1 (the header is line 1), when known.
     pub line: Option<u64>,
+    /// The column's header name, or its number counted from 1 when it has none; `None` for a whole
+    /// row or file.
     pub column: Option<String>,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     pub hint: String,
 }
 
@@ -337,7 +356,9 @@ impl SourceMap {
 /// An instance read from a CSV folder, with where each item came from.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The instance, not yet validated.
     pub instance: InstanceFile,
+    /// Where each of its items came from, to locate validation messages.
     pub source: SourceMap,
 }
 
@@ -888,8 +909,11 @@ pub fn export_dir(inst: &InstanceFile, dir: &Path) -> Result<(), ExportError> {
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// Values CSV cannot carry back unchanged; nothing was written.
     #[error("{} value(s) cannot be written to CSV unchanged", .0.len())]
     Unrepresentable(Vec<Problem>),
+    /// A file or the folder, named by its path, could not be written; the files this export had
+    /// already written were removed again.
     #[error("{0}: {1}")]
     Io(String, #[source] std::io::Error),
 }

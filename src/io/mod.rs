@@ -17,13 +17,16 @@ use std::path::{Path, PathBuf};
 
 /// An instance file that was read and validated.
 pub struct Loaded {
+    /// The file as given.
     pub path: PathBuf,
     /// `None` when the file has errors.
     pub instance: Option<Instance>,
+    /// Every error and warning, errors first (one error when the file could not be read or parsed).
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Loaded {
+    /// The diagnostics that are errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }

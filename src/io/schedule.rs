@@ -6,39 +6,63 @@ use crate::model::Instance;
 use crate::schedule::{objective, pack, Reason, Solution};
 use serde::{Deserialize, Serialize};
 
+/// The `format` value of a schedule file (SPEC.md section 5).
 pub const SCHEDULE_FORMAT: &str = "rebook-schedule/1";
 
+/// A schedule file, `rebook-schedule/1`: one strategy's solution of one trust's instance
+/// (SPEC.md section 5).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleFile {
+    /// `format`: [`SCHEDULE_FORMAT`].
     pub format: String,
+    /// `trust`: the instance's `trust.id`.
     pub trust: String,
+    /// `strategy`: the name of the strategy that made it (`fifo`, `priority`, `mip`, …).
     pub strategy: String,
+    /// `assignments`: the scheduled cases, in date and time order.
     pub assignments: Vec<AssignmentDto>,
+    /// `unscheduled`: the cases left out, each with its reason.
     pub unscheduled: Vec<UnscheduledDto>,
+    /// `objective`: the total cost of SPEC.md section 4, in cost points, as the checker recomputes it.
     pub objective: i64,
+    /// `metrics`: the figures of SPEC.md section 5 (waits, breaches, utilisation, surgeon hours);
+    /// `null` when absent.
     #[serde(default)]
     pub metrics: serde_json::Value,
+    /// `solver`: how the strategy's run ended (status, bound, gap, seconds, model size); `null` when
+    /// absent.
     #[serde(default)]
     pub solver: serde_json::Value,
 }
 
+/// One scheduled case: in which session, when, and by whom.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentDto {
+    /// `procedure`: the case's id.
     pub procedure: String,
+    /// `session`: the id of the session it is booked into.
     pub session: String,
+    /// `theatre`: the id of the session's theatre.
     pub theatre: String,
+    /// `date`: the session's date, `YYYY-MM-DD`.
     pub date: String,
+    /// `start`: `HH:MM` wall-clock time the case starts, in the instance's time zone.
     pub start: String,
+    /// `end`: `HH:MM` wall-clock time the case ends (start + duration, turnaround not included).
     pub end: String,
+    /// `surgeon`: the id of the operating surgeon.
     pub surgeon: String,
 }
 
+/// One case left unscheduled, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct UnscheduledDto {
+    /// `procedure`: the case's id.
     pub procedure: String,
+    /// `reason`: one of [`REASONS`].
     pub reason: String,
 }
 

@@ -15,9 +15,12 @@ use crate::io::instance::*;
 use crate::rules;
 use std::collections::HashMap;
 
+/// Whether a diagnostic stops the instance from being solved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Reported; solving goes on.
     Warning,
+    /// The instance is not solved.
     Error,
 }
 
@@ -73,6 +76,7 @@ pub enum Code {
 }
 
 impl Code {
+    /// The code as written in messages and docs, e.g. `E101`.
     pub fn as_str(self) -> &'static str {
         use Code::*;
         match self {
@@ -129,10 +133,12 @@ impl Code {
         Code::W203OwnerUnavailable,
     ];
 
+    /// Whether the code is an error (`E…`) rather than a warning (`W…`).
     pub fn is_error(self) -> bool {
         self.severity() == Severity::Error
     }
 
+    /// [`Severity::Warning`] for a `W…` code, [`Severity::Error`] for an `E…` code.
     pub fn severity(self) -> Severity {
         if self.as_str().starts_with('W') {
             Severity::Warning
@@ -142,19 +148,25 @@ impl Code {
     }
 }
 
+/// One problem found in an instance file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The problem's stable code.
     pub code: Code,
     /// JSON path of the value (`sessions[3].end`), empty for the whole file.
     pub path: String,
+    /// What is wrong, naming the value.
     pub message: String,
+    /// What to do about it.
     pub hint: String,
 }
 
 impl Diagnostic {
+    /// The severity of its code.
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
+    /// Whether it stops the instance from being solved.
     pub fn is_error(&self) -> bool {
         self.severity() == Severity::Error
     }

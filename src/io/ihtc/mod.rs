@@ -32,62 +32,92 @@ pub const DAY_ZERO: &str = "2024-01-01";
 /// The single specialty of imported cases.
 pub const SPECIALTY: &str = "surgery";
 
+/// The surgical part of an IHTC-2024 instance file (the rest is ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct IhtcInstance {
+    /// `days`: the horizon's length in days, 1 to 366; day indices run from 0.
     pub days: i64,
+    /// `weights`: the cost weights of the surgical terms.
     pub weights: Weights,
+    /// `patients`: the surgical cases.
     pub patients: Vec<Patient>,
+    /// `surgeons`: the surgeons and their daily operating time.
     pub surgeons: Vec<Surgeon>,
+    /// `operating_theaters`: the theatres and their daily opening.
     pub operating_theaters: Vec<Theater>,
 }
 
+/// The surgical weights of an IHTC instance, in cost points (its other weights are ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Weights {
+    /// Cost of each (theatre, day) with a surgery; each session's `open_cost`.
     pub open_operating_theater: i64,
+    /// Cost of each theatre beyond the first a surgeon operates in on one day; `theatre_switch`.
     pub surgeon_transfer: i64,
+    /// Cost of each day from release to admission; `wait_per_day` of every priority.
     pub patient_delay: i64,
+    /// Cost of each optional patient not admitted; `unscheduled` of every priority.
     pub unscheduled_optional: i64,
 }
 
+/// An IHTC patient: one surgical case.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Patient {
+    /// `id`: the patient's id, kept as the procedure's id.
     pub id: String,
+    /// `mandatory`: must be admitted by `surgery_due_day` (the procedure's `deadline`).
     pub mandatory: bool,
+    /// `surgery_release_day`: the first day index of admission (the procedure's `earliest`).
     pub surgery_release_day: i64,
     /// Present for mandatory patients only.
     #[serde(default)]
     pub surgery_due_day: Option<i64>,
+    /// `surgery_duration`: surgery time in minutes.
     pub surgery_duration: i64,
+    /// `surgeon_id`: the surgeon who must operate (the procedure's named surgeon).
     pub surgeon_id: String,
 }
 
+/// An IHTC surgeon.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Surgeon {
+    /// `id`: the surgeon's id, kept in the projection.
     pub id: String,
+    /// `max_surgery_time`: operating minutes available on each day (one entry a day; 0 =
+    /// unavailable).
     pub max_surgery_time: Vec<i64>,
 }
 
+/// An IHTC operating theatre.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Theater {
+    /// `id`: the theatre's id, kept in the projection.
     pub id: String,
+    /// `availability`: minutes open on each day (one entry a day, 0 to 1440; 0 = closed).
     pub availability: Vec<i64>,
 }
 
 /// An IHTC solution (only the surgical part is read or written).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IhtcSolution {
+    /// `patients`: one decision per patient.
     pub patients: Vec<PatientDecision>,
+    /// `nurses`: the nurse assignments, read and kept unchecked; empty when rebook writes it.
     #[serde(default)]
     pub nurses: Vec<serde_json::Value>,
 }
 
+/// The decision for one patient.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PatientDecision {
+    /// `id`: the patient's id.
     pub id: String,
     /// A day index, or the string "none" for an unscheduled patient.
     pub admission_day: serde_json::Value,
+    /// `room`: the ward room (outside our problem; never written by rebook).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room: Option<String>,
+    /// `operating_theater`: the theatre of the surgery; absent for an unscheduled patient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_theater: Option<String>,
 }
@@ -163,6 +193,7 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
     Ok(())
 }
 
+/// [`DAY_ZERO`] as a date.
 pub fn day_zero() -> NaiveDate {
     parse_date(DAY_ZERO).expect("DAY_ZERO is a valid date")
 }

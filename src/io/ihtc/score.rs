@@ -18,18 +18,27 @@ use super::{IhtcInstance, IhtcSolution};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The surgical cost of an IHTC solution, term by term in cost points, with the counts behind
+/// them and the surgical constraints it breaks.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Score {
+    /// `patient_delay` × [`Score::delay_days`].
     pub delay: i64,
+    /// `unscheduled_optional` × [`Score::unscheduled_count`].
     pub unscheduled_optional: i64,
+    /// `open_operating_theater` × [`Score::open_count`].
     pub open_theaters: i64,
+    /// `surgeon_transfer` × [`Score::transfer_count`].
     pub surgeon_transfers: i64,
     /// Weighted total of the four terms.
     pub total: i64,
-    /// Unweighted counts.
+    /// Σ (admission day − release day) over admitted patients, in days (unweighted).
     pub delay_days: i64,
+    /// Optional patients not admitted.
     pub unscheduled_count: i64,
+    /// (theatre, day) pairs with at least one surgery.
     pub open_count: i64,
+    /// Σ over (surgeon, day) of (theatres used − 1).
     pub transfer_count: i64,
     /// (surgeon, day) pairs with more than one theatre.
     pub transfer_pairs: i64,
