@@ -21,27 +21,36 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One broken rule. `rule` is `format`, `objective` or `rule1` … `rule10` (SPEC.md section 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// Which rule: `format`, `objective` or `rule1` … `rule10`.
     pub rule: &'static str,
+    /// What is wrong, naming the case, session or surgeon.
     pub message: String,
 }
 
 /// A safe-hours rule already broken by the fixed roster alone (not the plan's fault).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// Which safe-hours rule: `rule6` … `rule10`.
     pub rule: &'static str,
+    /// What the roster breaks, naming the surgeon and the duties.
     pub message: String,
 }
 
+/// The checker's verdict on one schedule file.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
+    /// Every broken rule; empty means the schedule passes.
     pub violations: Vec<Violation>,
+    /// Safe-hours breaches of the fixed roster alone, which do not fail the schedule.
     pub warnings: Vec<Warning>,
     /// The objective of SPEC.md section 4, recomputed from the assignments.
     pub recomputed_objective: i64,
+    /// The `objective` the schedule file reports, cost points.
     pub reported_objective: i64,
 }
 
 impl CheckReport {
+    /// Does the schedule pass (no violations; warnings allowed)?
     pub fn is_ok(&self) -> bool {
         self.violations.is_empty()
     }

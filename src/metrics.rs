@@ -18,16 +18,23 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Summary of waits in days (`metrics.wait_days`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WaitStats {
+    /// Mean wait, days, two decimals.
     pub mean: f64,
+    /// Median wait, days, two decimals.
     pub median: f64,
+    /// 90th-percentile wait, days, two decimals.
     pub p90: f64,
+    /// Longest wait, days.
     pub max: i64,
 }
 
+/// Safe-hours maxima of one surgeon under the plan (an entry of `metrics.surgeons`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SurgeonHours {
+    /// Surgeon id.
     pub surgeon: String,
     /// Longest shift, hours (all items, fixed and staffed).
     pub longest_shift_hours: f64,
@@ -41,23 +48,35 @@ pub struct SurgeonHours {
     pub rebooked_minutes: i64,
 }
 
+/// Scheduled cases that miss each target of SPEC.md section 4, counts (`metrics.breaches`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Breaches {
+    /// Cancelled on the day and rebooked more than 28 days after `original_date`.
     pub cancelled_on_day: usize,
+    /// Rebooked after the clinical-priority target.
     pub priority: usize,
+    /// Rebooked more than 18 weeks (126 days) after referral.
     pub rtt: usize,
 }
 
+/// The `metrics` block of a schedule file (SPEC.md section 5).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Metrics {
+    /// Procedures in the instance.
     pub cases: usize,
+    /// Cases scheduled.
     pub scheduled: usize,
+    /// Cases left unscheduled.
     pub unscheduled: usize,
+    /// Cases scheduled, by priority (`P1` … `P4`).
     pub scheduled_by_priority: BTreeMap<&'static str, usize>,
+    /// Cases left unscheduled, by priority (`P1` … `P4`).
     pub unscheduled_by_priority: BTreeMap<&'static str, usize>,
+    /// Cases left unscheduled, by `reason` (only the reasons that occur).
     pub unscheduled_by_reason: BTreeMap<&'static str, usize>,
     /// Days from `original_date` (or `earliest` when absent) to the new date, scheduled cases.
     pub wait_days: Option<WaitStats>,
+    /// Targets missed by the scheduled cases, by kind.
     pub breaches: Breaches,
     /// Sessions with an `open_cost` that received cases (extra lists run).
     pub sessions_opened: usize,
@@ -65,7 +84,9 @@ pub struct Metrics {
     pub sessions_staffed: usize,
     /// (Σ duration + turnaround of new cases) / Σ free minutes of every session.
     pub utilisation_of_free_minutes: f64,
+    /// The objective term by term, cost points.
     pub objective: Objective,
+    /// Every surgeon with duties or rebooked cases, in instance order.
     pub surgeons: Vec<SurgeonHours>,
     /// The duty behind each of `surgeons` (same order), for the plan page's per-day charts. Not
     /// written to files.
@@ -141,13 +162,16 @@ pub fn under_28_day_rule(inst: &Instance, sol: &Solution) -> usize {
 pub struct Shift {
     /// Local date on which its first item starts.
     pub date: NaiveDate,
+    /// Start of its first item, absolute UTC minute.
     pub start: Minute,
+    /// Latest end of its items, absolute UTC minute.
     pub end: Minute,
     /// Holds a list in which this surgeon has rebooked cases.
     pub rebooked: bool,
 }
 
 impl Shift {
+    /// Elapsed length, first start to latest end, minutes.
     pub fn minutes(&self) -> i64 {
         self.end - self.start
     }
@@ -162,9 +186,11 @@ pub struct SurgeonDuty {
     pub surgeon: usize,
     /// Duty items, sorted ([`rules::sort_items`]).
     pub items: Vec<Item>,
+    /// The items chained into shifts, in time order.
     pub shifts: Vec<Shift>,
     /// Duty minutes of the items starting on each date.
     pub minutes_by_date: BTreeMap<NaiveDate, i64>,
+    /// Cases this surgeon operates under the plan.
     pub rebooked_cases: usize,
     /// Operating minutes of the rebooked cases.
     pub rebooked_minutes: i64,
@@ -314,6 +340,7 @@ impl SurgeonHours {
     }
 }
 
+/// The metrics of plan `sol` for `inst`.
 pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
     let mut scheduled_by = [0usize; 4];
     let mut unscheduled_by = [0usize; 4];

@@ -12,6 +12,7 @@ use crate::model::{Instance, Minute};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
+/// What a duty item is (SPEC.md section 3); the index names the duty or session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     /// `surgeons[s].duties[i]`
@@ -22,22 +23,29 @@ pub enum ItemKind {
     Staffed(usize),
 }
 
+/// One duty item of a surgeon: a fixed duty, an owned session or a staffed session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Item {
+    /// Start, absolute UTC minute.
     pub start: Minute,
+    /// End, absolute UTC minute (excluded).
     pub end: Minute,
     /// Local date on which the item starts.
     pub date: NaiveDate,
+    /// Which duty or session it is.
     pub kind: ItemKind,
 }
 
 impl Item {
+    /// Is it a list rebook staffs (a breach containing one is a failure)?
     pub fn staffed(&self) -> bool {
         matches!(self.kind, ItemKind::Staffed(_))
     }
+    /// Elapsed length, minutes.
     pub fn minutes(&self) -> i64 {
         self.end - self.start
     }
+    /// Session `k` as a staffed item of a surgeon who operates in it.
     pub fn staffed_session(inst: &Instance, k: usize) -> Item {
         let s = &inst.sessions[k];
         Item {
@@ -49,26 +57,39 @@ impl Item {
     }
 }
 
+/// A safe-hours rule of SPEC.md section 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
+    /// Rule 6: two duty items overlap.
     Overlap,
+    /// Rule 7: a shift longer than `max_shift_minutes`.
     Shift,
+    /// Rule 8: more than `max_minutes_per_7_days` starting in the 7 days `[D, D+6]`.
     SevenDays,
+    /// Rule 9: more duty starting in the horizon than `max_average_weekly_minutes × horizon_days /
+    /// 7`.
     Average,
+    /// Rule 10: more than `max_consecutive_days` consecutive dates with a duty starting on each.
     Consecutive,
 }
 
+/// One breach of a safe-hours rule by some of a surgeon's items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breach {
+    /// The rule broken.
     pub rule: Rule,
     /// Indices into the item slice.
     pub items: Vec<usize>,
+    /// What was found: minutes for rules 7–9, days for rule 10, 0 for an overlap.
     pub amount: i64,
+    /// The limit exceeded, in the same unit (0 for an overlap).
     pub limit: i64,
+    /// The breach contains a staffed item (a failure of the plan), not only fixed ones (a warning).
     pub failure: bool,
 }
 
 impl Breach {
+    /// A one-line message: the rule's number, its dates and amounts in hours and minutes (`13h30`).
     pub fn describe(&self, inst: &Instance, items: &[Item]) -> String {
         let first = items[self.items[0]].date;
         let last = self.items.iter().map(|&i| items[i].date).max().unwrap_or(first);
@@ -134,6 +155,7 @@ fn order_key(i: &Item) -> (Minute, Minute, NaiveDate) {
     (i.start, i.end, i.date)
 }
 
+/// Sorts `items` in the order every function here expects: by start, then end, then date.
 pub fn sort_items(items: &mut [Item]) {
     items.sort_by_key(order_key);
 }

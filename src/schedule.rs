@@ -22,6 +22,7 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The `reason` as written in schedule files (`no_eligible_session`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::NoEligibleSession => "no_eligible_session",
@@ -35,8 +36,11 @@ impl Reason {
 /// Case `procedure` is operated in `session` by `surgeon`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Placement {
+    /// Index into [`Instance::procedures`].
     pub procedure: usize,
+    /// Index into [`Instance::sessions`].
     pub session: usize,
+    /// Index into [`Instance::surgeons`] of the operating surgeon.
     pub surgeon: usize,
 }
 
@@ -54,18 +58,25 @@ pub enum Status {
     Heuristic,
 }
 
+/// The `solver` block of a schedule file (SPEC.md section 5): how the plan was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct SolverInfo {
+    /// How the run ended (`status`).
     pub status: Status,
     /// Written as an integer when it is one (every MIP bound is rounded up to an integer, as the
     /// objective is), as in SPEC.md section 5's `"bound": 12001`.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "whole_number")]
     pub bound: Option<f64>,
+    /// Relative gap `(objective − bound) / objective` (0 when the objective is 0); `None` without a
+    /// bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
+    /// Wall-clock seconds the strategy ran.
     pub seconds: f64,
+    /// Columns of the last MIP model solved; `None` for a heuristic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<usize>,
+    /// Rows of the last MIP model solved; `None` for a heuristic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<usize>,
     /// Free-form notes (warm start used, rounds of lazy constraints, …).
@@ -83,6 +94,7 @@ pub fn whole_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok
 }
 
 impl SolverInfo {
+    /// The info of a heuristic run of `seconds`: no bound, gap or model size.
     pub fn heuristic(seconds: f64) -> Self {
         SolverInfo {
             status: Status::Heuristic,
@@ -99,8 +111,11 @@ impl SolverInfo {
 /// A strategy's plan for one trust.
 #[derive(Debug, Clone)]
 pub struct Solution {
+    /// The scheduled cases, one placement each.
     pub placements: Vec<Placement>,
+    /// The cases left out (index into [`Instance::procedures`]), each with why.
     pub unscheduled: Vec<(usize, Reason)>,
+    /// How the plan was found (the `solver` block).
     pub solver: SolverInfo,
 }
 
@@ -139,13 +154,19 @@ pub fn case_cost(inst: &Instance, p: usize, date: NaiveDate) -> i64 {
 /// The objective of SPEC.md section 4, term by term.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Objective {
+    /// Σ [`case_cost`] of the scheduled cases (wait and breaches), cost points.
     pub wait_and_breaches: i64,
+    /// Σ `unscheduled[priority]` of the cases left out, cost points.
     pub unscheduled: i64,
+    /// Σ `open_cost` of the sessions that received a case, cost points.
     pub open_cost: i64,
+    /// `theatre_switch` × Σ (distinct theatres − 1) over each surgeon's dates, cost points.
     pub theatre_switch: i64,
+    /// The objective: the sum of the four terms, cost points.
     pub total: i64,
 }
 
+/// The objective of `placements` (SPEC.md section 4); every case not placed counts as unscheduled.
 pub fn objective(inst: &Instance, placements: &[Placement]) -> Objective {
     let mut o = Objective::default();
     let mut placed = vec![false; inst.procedures.len()];
@@ -174,11 +195,15 @@ pub fn objective(inst: &Instance, placements: &[Placement]) -> Objective {
 /// then the order of the procedures in the instance.
 #[derive(Debug, Clone)]
 pub struct Timed {
+    /// The case, its list and its surgeon.
     pub placement: Placement,
+    /// Start of the case, absolute UTC minute.
     pub start: i64,
+    /// End of the case (start + duration, turnaround not included), absolute UTC minute.
     pub end: i64,
 }
 
+/// The clock times of `placements` (see [`Timed`]), sorted by date, start, session and procedure.
 pub fn pack(inst: &Instance, placements: &[Placement]) -> Vec<Timed> {
     let mut by_session: BTreeMap<usize, Vec<Placement>> = BTreeMap::new();
     for pl in placements {

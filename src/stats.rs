@@ -15,56 +15,85 @@ use std::collections::BTreeMap;
 pub struct Stats {
     /// Trust id (or "batch of N").
     pub trust: String,
+    /// Trust name, if given (`None` for a batch).
     pub name: Option<String>,
+    /// First and last date of the horizon; for a batch, the earliest start and the latest end.
     pub horizon: Option<(NaiveDate, NaiveDate)>,
+    /// Trusts profiled (1 for an instance).
     pub trusts: usize,
+    /// Theatres.
     pub theatres: usize,
+    /// Distinct hospital sites of the theatres (summed over a batch).
     pub sites: usize,
+    /// Surgeons.
     pub surgeons: usize,
 
+    /// Procedures to rebook.
     pub cases: usize,
     /// Cases by specialty, largest first (ties by name).
     pub by_specialty: Vec<(String, usize)>,
     /// Cases by priority P1–P4.
     pub by_priority: [usize; 4],
+    /// Pooled cases (no named surgeon).
     pub pooled: usize,
+    /// Cases cancelled on the day (under the 28-day rule).
     pub cancelled_on_day: usize,
+    /// Cases with a hard deadline.
     pub with_deadline: usize,
+    /// Cases with at least one date the patient cannot attend.
     pub with_patient_unavailable: usize,
+    /// Cases whose `earliest` is after the horizon start.
     pub earliest_after_start: usize,
-    /// Referral-to-treatment clock past 18 (126 days) and 52 weeks at the horizon start.
+    /// Cases whose referral-to-treatment clock is past 18 weeks (126 days) at the horizon start.
     pub past_18_weeks: usize,
+    /// Cases whose referral-to-treatment clock is past 52 weeks (364 days) at the horizon start.
     pub past_52_weeks: usize,
-    /// P2 cases whose 4-week target (listed + 28 days) falls in the first 14 days of the
-    /// horizon, and those whose target has already passed at its start.
+    /// P2 cases whose 4-week target (listed + 28 days) falls in the first 14 days of the horizon.
     pub p2_target_within_14_days: usize,
+    /// P2 cases whose 4-week target has already passed at the horizon start.
     pub p2_target_passed: usize,
+    /// Mean case duration, minutes (over every case of a batch).
     pub duration_mean: f64,
-    /// Median and 90th percentile of the durations ([`percentile`], two decimals).
+    /// Median case duration, minutes ([`percentile`], two decimals; a batch's is the largest of
+    /// the trusts').
     pub duration_median: f64,
+    /// 90th-percentile case duration, minutes ([`percentile`], two decimals; a batch's is the
+    /// largest of the trusts').
     pub duration_p90: f64,
 
     /// Minutes the cases need: Σ (duration + turnaround).
     pub demand_minutes: i64,
+    /// Owned sessions (the surgeons' own lists).
     pub own_lists: usize,
+    /// Free minutes of the owned sessions.
     pub own_free_minutes: i64,
+    /// Free minutes of the owned sessions in the first 14 days of the horizon.
     pub own_free_minutes_first_14_days: i64,
+    /// Unowned (extra) sessions.
     pub extra_lists: usize,
+    /// Free minutes of the extra sessions.
     pub extra_minutes: i64,
+    /// Free minutes of the extra sessions in the first 14 days of the horizon.
     pub extra_minutes_first_14_days: i64,
+    /// Σ `open_cost` of the extra sessions, cost points.
     pub extra_open_cost: i64,
 
-    /// Consultants whose fixed roster (duties and own lists) has a shift within 30 min of the shift
-    /// limit, ≥ 5/6 of the 7-day limit, ≥ 11/12 of the average-week limit, or a run of days one
-    /// short of the limit.
+    /// Consultants whose fixed roster (duties and own lists) has a shift within 30 min of the
+    /// shift limit.
     pub near_shift_limit: usize,
+    /// Consultants whose fixed roster has ≥ 5/6 of the 7-day limit in some 7 days.
     pub near_7_day_limit: usize,
+    /// Consultants whose fixed roster averages ≥ 11/12 of the average-week limit over the horizon.
     pub near_average_limit: usize,
+    /// Consultants whose fixed roster has a run of days at most one short of the limit.
     pub near_consecutive_limit: usize,
+    /// Longest shift of any fixed roster, minutes.
     pub longest_shift_minutes: i64,
+    /// Most duty minutes of any fixed roster starting in 7 consecutive days.
     pub most_minutes_in_7_days: i64,
     /// Highest average weekly duty minutes over the horizon.
     pub highest_average_weekly_minutes: i64,
+    /// Longest run of consecutive days with a duty starting on each, in any fixed roster, days.
     pub longest_run_days: i64,
 }
 

@@ -20,23 +20,32 @@ pub type Minute = i64;
 /// Clinical priority (Federation of Surgical Specialty Associations / Royal Colleges).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
+    /// Urgent: treat within 72 hours (target 3 days after listing).
     P1,
+    /// Treat within 4 weeks (target 28 days after listing).
     P2,
+    /// Treat within 3 months (target 91 days after listing).
     P3,
+    /// May wait more than 3 months: no priority target.
     P4,
 }
 
 impl Priority {
+    /// The four priorities, most urgent first (the order of [`Priority::index`]).
     pub const ALL: [Priority; 4] = [Priority::P1, Priority::P2, Priority::P3, Priority::P4];
 
+    /// Position 0–3 for P1–P4: the index into per-priority arrays such as
+    /// [`Weights::wait_per_day`].
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// The name as written in instance and schedule files: `"P1"` … `"P4"`.
     pub fn as_str(self) -> &'static str {
         ["P1", "P2", "P3", "P4"][self.index()]
     }
 
+    /// Reads `"P1"` … `"P4"` exactly; `None` for anything else.
     pub fn parse(s: &str) -> Option<Priority> {
         match s {
             "P1" => Some(Priority::P1),
@@ -68,14 +77,23 @@ impl std::fmt::Display for Priority {
 /// Hard safe-working-hours limits (SPEC.md 2.1), in minutes. `None` switches a rule off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
+    /// Longest shift, first duty start to last duty end, minutes (`max_shift_hours`, default 13 h).
     pub max_shift_minutes: Option<i64>,
+    /// Rest that separates two shifts, minutes (`min_rest_hours`, default 11 h).
     pub min_rest_minutes: Option<i64>,
+    /// Duty minutes starting in any 7 consecutive days (`max_hours_per_7_days`, default 72 h).
     pub max_minutes_per_7_days: Option<i64>,
     /// Average weekly hours, in minutes: duty over the horizon ≤ this × horizon_days / 7.
     pub max_average_weekly_minutes: Option<i64>,
+    /// Longest run of calendar days with a duty starting on each, days (`max_consecutive_days`,
+    /// default 7).
     pub max_consecutive_days: Option<i64>,
+    /// Per-date cap on a surgeon's operating minutes where `surgeon.max_operating_minutes` gives
+    /// none (`max_operating_minutes_per_day`, default none).
     pub max_operating_minutes_per_day: Option<i64>,
+    /// Minutes added after every case when filling a session (`turnaround_minutes`, default 15).
     pub turnaround_minutes: i64,
+    /// Rule 6: a surgeon is in one place at a time (`no_overlapping_duties`, default `true`).
     pub no_overlapping_duties: bool,
 }
 
@@ -97,11 +115,23 @@ impl Default for Rules {
 /// Objective weights (SPEC.md 4), all non-negative integers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Weights {
+    /// Cost points per day from `earliest` to the new date, by priority P1–P4 (`wait_per_day`,
+    /// default 8, 4, 2, 1).
     pub wait_per_day: [i64; 4],
+    /// One-off cost points when a case cancelled on the day is rebooked after `original_date + 28`
+    /// (`breach.cancelled_on_day`, default 60).
     pub breach_cancelled_on_day: i64,
+    /// One-off cost points when a case is rebooked after its clinical-priority target from `listed`
+    /// (`breach.priority`, default 40).
     pub breach_priority: i64,
+    /// One-off cost points when a case is rebooked after `referral + 126` days, the 18-week target
+    /// (`breach.rtt`, default 20).
     pub breach_rtt: i64,
+    /// Cost points of leaving a case unscheduled, by priority P1–P4 (`unscheduled`, default 5000,
+    /// 2000, 1000, 500).
     pub unscheduled: [i64; 4],
+    /// Cost points per theatre beyond the first in which a surgeon operates rebooked cases on one
+    /// date (`theatre_switch`, default 0).
     pub theatre_switch: i64,
 }
 
@@ -118,53 +148,82 @@ impl Default for Weights {
     }
 }
 
+/// An operating theatre (`theatres[]` of the instance file).
 #[derive(Debug, Clone)]
 pub struct Theatre {
+    /// Theatre id (`id`), unique in the instance.
     pub id: String,
+    /// The hospital site it belongs to (`site`, optional).
     pub site: Option<String>,
+    /// Specialties the theatre is equipped for (`specialties`): a case needs its specialty here.
     pub specialties: BTreeSet<String>,
 }
 
 /// Fixed, already-rostered work of a surgeon (clinic, on-call, another list).
 #[derive(Debug, Clone)]
 pub struct Duty {
+    /// Date the duty is given on (`date`), the local date it starts.
     pub date: NaiveDate,
+    /// Start, absolute UTC minute (`start` on `date`).
     pub start: Minute,
+    /// End, absolute UTC minute (`end`; at or before `start` means the next day).
     pub end: Minute,
+    /// What the duty is (`kind`, free text such as `clinic`, optional); shown in messages.
     pub kind: Option<String>,
 }
 
+/// A consultant surgeon (`surgeons[]`): the specialties they operate and their fixed roster.
 #[derive(Debug, Clone)]
 pub struct Surgeon {
+    /// Surgeon id (`id`), unique in the instance.
     pub id: String,
+    /// Display name (`name`, optional).
     pub name: Option<String>,
+    /// Specialties the surgeon holds (`specialties`): they operate only cases of these.
     pub specialties: BTreeSet<String>,
+    /// Fixed, already-rostered work (`duties`, default none), in file order.
     pub duties: Vec<Duty>,
+    /// Dates the surgeon cannot operate (`unavailable`, default none).
     pub unavailable: BTreeSet<NaiveDate>,
+    /// Per-date cap on operating minutes, Σ case durations (`max_operating_minutes`, default none;
+    /// `0` = cannot operate); other dates fall back to [`Rules::max_operating_minutes_per_day`].
     pub max_operating_minutes: BTreeMap<NaiveDate, i64>,
 }
 
 impl Surgeon {
+    /// Does the surgeon hold `specialty`?
     pub fn holds(&self, specialty: &str) -> bool {
         self.specialties.contains(specialty)
     }
 }
 
+/// A theatre session (list) on one date (`sessions[]`) that may take rebooked cases.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// Session id (`id`), unique in the instance.
     pub id: String,
+    /// Index into [`Instance::theatres`] (`theatre`).
     pub theatre: usize,
+    /// Date of the list (`date`), within the horizon.
     pub date: NaiveDate,
-    /// Wall-clock start and end as written (`HH:MM`), kept for output.
+    /// Wall-clock start as written (`start`, `HH:MM`), kept for output.
     pub start_clock: chrono::NaiveTime,
+    /// Wall-clock end as written (`end`, `HH:MM`), kept for output.
     pub end_clock: chrono::NaiveTime,
+    /// Start, absolute UTC minute (`start` on `date`).
     pub start: Minute,
+    /// End, absolute UTC minute (`end` on `date`, after `start`).
     pub end: Minute,
+    /// Minutes still bookable, the block at the end of the list (`free_minutes`, default `end −
+    /// start`).
     pub free_minutes: i64,
     /// The list's owner, or `None` for an unstaffed (extra) list.
     pub owner: Option<usize>,
+    /// Only cases of this specialty, if set (`specialty`, default none).
     pub specialty: Option<String>,
+    /// Several surgeons may operate in it (`shared`, default `false`: at most one).
     pub shared: bool,
+    /// Cost points paid once if the list receives at least one case (`open_cost`, default 0).
     pub open_cost: i64,
 }
 
@@ -183,22 +242,40 @@ impl Session {
     }
 }
 
+/// A cancelled non-urgent case to rebook (`procedures[]`).
 #[derive(Debug, Clone)]
 pub struct Procedure {
+    /// Procedure id (`id`), unique in the instance.
     pub id: String,
+    /// Patient pseudonym (`patient`, optional).
     pub patient: Option<String>,
+    /// Specialty (`specialty`): the theatre, the session and the surgeon must match it.
     pub specialty: String,
+    /// Name of the procedure (`name`, e.g. `TURP`, optional).
     pub name: Option<String>,
+    /// Operating time, minutes (`duration`), turnaround not included.
     pub duration: i64,
     /// Named consultant, or `None` for a pooled case.
     pub surgeon: Option<usize>,
+    /// Clinical priority (`priority`).
     pub priority: Priority,
+    /// Referral date (`referral`, optional): the 18-week target is 126 days after it; `None`
+    /// switches that breach off.
     pub referral: Option<NaiveDate>,
+    /// Date listed for surgery (`listed`, optional): the priority target counts from it; `None`
+    /// switches that breach off.
     pub listed: Option<NaiveDate>,
+    /// Date of the cancelled booking (`original_date`, optional): the 28-day rule and the reported
+    /// waits count from it; `None` switches the 28-day breach off.
     pub original_date: Option<NaiveDate>,
+    /// Cancelled on the day (`cancelled_on_day`, default `false`): the 28-day rule applies.
     pub cancelled_on_day: bool,
+    /// First date the case may be rebooked (`earliest`, default the horizon start); the wait cost
+    /// counts from it.
     pub earliest: NaiveDate,
+    /// Hard last date (`deadline`, default none): a case with one must be scheduled by it.
     pub deadline: Option<NaiveDate>,
+    /// Dates the patient cannot attend (`unavailable`, default none).
     pub unavailable: BTreeSet<NaiveDate>,
 }
 
@@ -212,18 +289,31 @@ impl Procedure {
     }
 }
 
+/// One trust's validated instance (`rebook-instance/1`); cross-references are indices into its
+/// vectors.
 #[derive(Debug, Clone)]
 pub struct Instance {
+    /// Trust id (`trust.id`, e.g. `RVV`).
     pub trust_id: String,
+    /// Trust name (`trust.name`, optional).
     pub trust_name: Option<String>,
+    /// Time zone of every wall-clock time (`timezone`, default `Europe/London`).
     pub timezone: Tz,
+    /// First date of the horizon (`horizon.start`).
     pub horizon_start: NaiveDate,
+    /// Last date of the horizon, included (`horizon.end`).
     pub horizon_end: NaiveDate,
+    /// Hard limits (`rules`), defaults filled in.
     pub rules: Rules,
+    /// Objective weights (`objective`), defaults filled in.
     pub weights: Weights,
+    /// Theatres (`theatres`), in file order.
     pub theatres: Vec<Theatre>,
+    /// Surgeons (`surgeons`), in file order.
     pub surgeons: Vec<Surgeon>,
+    /// Sessions (`sessions`), in file order.
     pub sessions: Vec<Session>,
+    /// Procedures (`procedures`), in file order.
     pub procedures: Vec<Procedure>,
 }
 
@@ -233,6 +323,7 @@ impl Instance {
         (self.horizon_end - self.horizon_start).num_days() + 1
     }
 
+    /// Is `d` within the horizon, both ends included?
     pub fn in_horizon(&self, d: NaiveDate) -> bool {
         self.horizon_start <= d && d <= self.horizon_end
     }
@@ -301,6 +392,7 @@ impl Instance {
             .collect()
     }
 
+    /// Index of the procedure with id `id`, if any.
     pub fn procedure_index(&self, id: &str) -> Option<usize> {
         self.procedures.iter().position(|p| p.id == id)
     }

@@ -30,6 +30,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// Formats a time of day as `HH:MM`.
 pub fn format_clock(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }

@@ -35,8 +35,12 @@ impl Default for SolveOptions {
 pub enum SolveError {
     /// Cases with a hard deadline that the strategy could not place by it.
     DeadlineInfeasible {
+        /// Name of the strategy that gave up.
         strategy: String,
+        /// Ids of the cases it could not place by their deadline.
         cases: Vec<String>,
+        /// `true` when no plan can meet them (the instance is infeasible); `false` when only this
+        /// strategy failed.
         proven: bool,
     },
     /// The solver failed.

@@ -24,6 +24,7 @@ pub enum Order {
 
 /// A greedy strategy: each case in turn to the earliest session that keeps every rule.
 pub struct Greedy {
+    /// The order in which it takes the cases after those with a hard deadline.
     pub order: Order,
 }
 
