@@ -589,7 +589,7 @@ fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
 }
 
 /// Reads a CSV folder into an instance. Every problem found is returned at once; the instance is
-/// not validated here (see [`crate::io::validate`], and [`SourceMap::locate`] for its paths).
+/// not validated here (see [`crate::io::validate`](mod@crate::io::validate), and [`SourceMap::locate`] for its paths).
 pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
     let mut problems = Vec::new();
     if !dir.is_dir() {

@@ -1,7 +1,7 @@
 //! The `rebook-instance/1` JSON format (SPEC.md section 2) as serde types.
 //!
 //! These types mirror the file, not the domain: dates and times stay text and numbers stay wide
-//! signed integers, so that [`crate::io::validate`] can report *every* bad value with its JSON
+//! signed integers, so that [`crate::io::validate`](mod@crate::io::validate) can report *every* bad value with its JSON
 //! path instead of stopping at the first. Unknown fields are rejected (`deny_unknown_fields`).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

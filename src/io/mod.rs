@@ -1,5 +1,5 @@
 //! Every file format, and nothing else: the instance JSON ([`instance`]) and its collect-all
-//! validation into the domain model ([`validate`]), the schedule JSON and its assignments CSV
+//! validation into the domain model ([`validate`](mod@validate)), the schedule JSON and its assignments CSV
 //! ([`schedule`]), the CSV folder for spreadsheets ([`csv`]), the IHTC-2024 benchmark files
 //! ([`ihtc`]), the one JSON reader with field paths ([`json`]), safe output names and
 //! write-all-or-nothing file writes.

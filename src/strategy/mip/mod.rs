@@ -29,7 +29,7 @@
 //! leaving it unscheduled. Every coefficient is an integer, so an absolute gap below 1 proves
 //! optimality.
 //!
-//! # Constraints (one function each in [`model`])
+//! # Constraints (one function each in `model.rs`)
 //!
 //! 1. **Assignment**: `Σ_{t∋p} x[t] ≤ 1`, `= 1` when *p* has a deadline (its triples respect it).
 //! 2. **Capacity** (rule 3): `Σ_{t∋k} (dur_p + turnaround)·x[t] ≤ free_k` (× `u[k]` when the list has an
