@@ -128,6 +128,9 @@ pub struct Missed {
     pub priority: bool,
     /// More than 18 weeks (126 days) after referral.
     pub rtt: bool,
+    /// Cancelled at least twice (`times_cancelled ≥ 2`) and rebooked more than 28 days after the
+    /// original date (SPEC.md section 8).
+    pub repeat_cancellation: bool,
 }
 
 /// The targets case `pr` misses when rebooked on `date`.
@@ -137,6 +140,7 @@ pub fn missed(pr: &crate::model::Procedure, date: NaiveDate) -> Missed {
         cancelled_on_day: pr.cancelled_on_day && over(pr.original_date, 28),
         priority: pr.priority.target_days().is_some_and(|d| over(pr.listed, d)),
         rtt: over(pr.referral, 126),
+        repeat_cancellation: pr.times_cancelled >= 2 && over(pr.original_date, 28),
     }
 }
 
@@ -149,6 +153,25 @@ pub fn case_cost(inst: &Instance, p: usize, date: NaiveDate) -> i64 {
         + i64::from(m.cancelled_on_day) * w.breach_cancelled_on_day
         + i64::from(m.priority) * w.breach_priority
         + i64::from(m.rtt) * w.breach_rtt
+        + i64::from(m.repeat_cancellation) * w.breach_repeat_cancellation
+}
+
+/// Cost of placing case `p` in session `k`: [`case_cost`] on the session's date, plus the
+/// `moved` cost when the case has a live booking in another session (SPEC.md section 8).
+pub fn placement_cost(inst: &Instance, p: usize, k: usize) -> i64 {
+    let pr = &inst.procedures[p];
+    let moved = match pr.live_booking() {
+        Some(b) if b != k => pr.moved_cost(&inst.weights),
+        _ => 0,
+    };
+    case_cost(inst, p, inst.sessions[k].date) + moved
+}
+
+/// Cost of leaving case `p` unscheduled: `unscheduled[priority]`, plus the `moved` cost when it
+/// has a live booking (SPEC.md sections 4 and 8).
+pub fn unscheduled_cost(inst: &Instance, p: usize) -> i64 {
+    let pr = &inst.procedures[p];
+    inst.weights.unscheduled[pr.priority.index()] + pr.moved_cost(&inst.weights)
 }
 
 /// The objective of SPEC.md section 4, term by term.
@@ -162,7 +185,10 @@ pub struct Objective {
     pub open_cost: i64,
     /// `theatre_switch` × Σ (distinct theatres − 1) over each surgeon's dates, cost points.
     pub theatre_switch: i64,
-    /// The objective: the sum of the four terms, cost points.
+    /// Σ `moved` costs of the cases with a live booking not assigned to its session (SPEC.md
+    /// section 8), cost points.
+    pub moved: i64,
+    /// The objective: the sum of the terms, cost points.
     pub total: i64,
 }
 
@@ -172,8 +198,10 @@ pub fn objective(inst: &Instance, placements: &[Placement]) -> Objective {
     let mut placed = vec![false; inst.procedures.len()];
     let mut used = BTreeSet::new();
     let mut theatres: BTreeMap<(usize, NaiveDate), BTreeSet<usize>> = BTreeMap::new();
+    let mut kept = vec![false; inst.procedures.len()];
     for pl in placements {
         placed[pl.procedure] = true;
+        kept[pl.procedure] = inst.procedures[pl.procedure].live_booking() == Some(pl.session);
         let s = &inst.sessions[pl.session];
         o.wait_and_breaches += case_cost(inst, pl.procedure, s.date);
         used.insert(pl.session);
@@ -183,10 +211,13 @@ pub fn objective(inst: &Instance, placements: &[Placement]) -> Objective {
         if !placed[p] {
             o.unscheduled += inst.weights.unscheduled[pr.priority.index()];
         }
+        if !kept[p] {
+            o.moved += pr.moved_cost(&inst.weights);
+        }
     }
     o.open_cost = used.iter().map(|&k| inst.sessions[k].open_cost).sum();
     o.theatre_switch = inst.weights.theatre_switch * theatres.values().map(|t| t.len() as i64 - 1).sum::<i64>();
-    o.total = o.wait_and_breaches + o.unscheduled + o.open_cost + o.theatre_switch;
+    o.total = o.wait_and_breaches + o.unscheduled + o.open_cost + o.theatre_switch + o.moved;
     o
 }
 

@@ -1273,6 +1273,7 @@ fn procedure_dto(cx: &Context, surgeons: &[Surgeon], i: usize, c: &Case) -> Proc
         earliest: Some(ds(c.earliest)),
         deadline: c.deadline.map(ds),
         unavailable: c.unavailable.iter().map(|d| ds(*d)).collect(),
+        ..ProcedureDto::default()
     }
 }
 
@@ -1292,5 +1293,6 @@ fn rules_dto(cx: &Context) -> RulesDto {
         max_operating_minutes_per_day: Setting::Default,
         turnaround_minutes: Setting::Set(cx.p.turnaround_minutes as i64),
         no_overlapping_duties: Some(true),
+        ..RulesDto::default()
     }
 }

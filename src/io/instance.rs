@@ -132,6 +132,10 @@ pub struct RulesDto {
     /// `null` means the default `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_overlapping_duties: Option<bool>,
+    /// `keep_notified_days` (SPEC.md section 8, rule 11): a live, notified booking whose session
+    /// date is before `horizon.start` + this many days must be kept. Default `null` (off).
+    #[serde(default, skip_serializing_if = "Setting::is_default")]
+    pub keep_notified_days: Setting<i64>,
 }
 
 impl RulesDto {
@@ -161,6 +165,29 @@ pub struct ObjectiveDto {
     /// rebooked cases in on one date (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theatre_switch: Option<i64>,
+    /// `moved` (SPEC.md section 8): one-off cost points for each case with a live booking not
+    /// assigned to its booked session; defaults `notified` 100, `unnotified` 0.
+    #[serde(default, skip_serializing_if = "MovedDto::is_empty")]
+    pub moved: MovedDto,
+}
+
+/// `objective.moved` of an instance file (SPEC.md section 8): the cost of moving a booked patient.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MovedDto {
+    /// Cost points for moving a patient who was told the date (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified: Option<i64>,
+    /// Cost points for moving a booked patient not yet told (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unnotified: Option<i64>,
+}
+
+impl MovedDto {
+    /// Whether no weight is given (the block is then left out when written).
+    pub fn is_empty(&self) -> bool {
+        *self == MovedDto::default()
+    }
 }
 
 impl ObjectiveDto {
@@ -186,6 +213,10 @@ pub struct BreachDto {
     /// `referral + 126` days (default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtt: Option<i64>,
+    /// `breach.repeat_cancellation` (SPEC.md section 8): cost points when a case cancelled at
+    /// least twice is scheduled after `original_date + 28` (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_cancellation: Option<i64>,
 }
 
 impl BreachDto {
@@ -327,6 +358,25 @@ pub struct ProcedureDto {
     /// `unavailable`: dates the patient cannot attend; default none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<String>,
+    /// `booked` (SPEC.md section 8): the list the published plan booked this case into. Live when
+    /// its session is in the instance, void otherwise (the list was lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<BookedDto>,
+    /// `times_cancelled` (SPEC.md section 8): non-clinical cancellations so far, the latest
+    /// included; default 1, at least 1 (E118).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times_cancelled: Option<i64>,
+}
+
+/// `procedure.booked` of an instance file (SPEC.md section 8).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BookedDto {
+    /// The id of the session the published plan booked the case into.
+    pub session: String,
+    /// Whether the patient has been told the date (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified: Option<bool>,
 }
 
 fn is_false(b: &bool) -> bool {

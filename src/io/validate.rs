@@ -67,12 +67,22 @@ pub enum Code {
     E116SessionSpecialty,
     /// A case's `earliest` after the horizon end, or before the horizon start.
     E117EarliestOutsideHorizon,
+    /// `times_cancelled` below 1 or above 99 (SPEC.md section 8).
+    E118TimesCancelled,
+    /// A booking that must be kept (rule 11) in a session that rule 2 no longer allows.
+    E119KeptBookingNotAllowed,
+    /// Bookings that must be kept and together overfill their session or their surgeon's
+    /// operating cap: the instance is infeasible.
+    E120KeptBookingsInfeasible,
     /// Warning: the roster given already breaks a safe-hours rule (SPEC.md 3, rules 5–10).
     W201RosterBreach,
     /// Warning: a case without a deadline that no session can ever take; it will be unscheduled.
     W202NoEligibleSession,
     /// Warning: an owned session on a date its owner is unavailable.
     W203OwnerUnavailable,
+    /// Warning: bookings whose session is not in the instance (lost to the strike): void, so the
+    /// cases are rebooked like any other (SPEC.md section 8).
+    W204VoidBookings,
 }
 
 impl Code {
@@ -100,14 +110,18 @@ impl Code {
             E115EmptyId => "E115",
             E116SessionSpecialty => "E116",
             E117EarliestOutsideHorizon => "E117",
+            E118TimesCancelled => "E118",
+            E119KeptBookingNotAllowed => "E119",
+            E120KeptBookingsInfeasible => "E120",
             W201RosterBreach => "W201",
             W202NoEligibleSession => "W202",
             W203OwnerUnavailable => "W203",
+            W204VoidBookings => "W204",
         }
     }
 
     /// Every code, for documentation and for the corpus test.
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 27] = [
         Code::E001Unreadable,
         Code::E002Malformed,
         Code::E003Format,
@@ -128,9 +142,13 @@ impl Code {
         Code::E115EmptyId,
         Code::E116SessionSpecialty,
         Code::E117EarliestOutsideHorizon,
+        Code::E118TimesCancelled,
+        Code::E119KeptBookingNotAllowed,
+        Code::E120KeptBookingsInfeasible,
         Code::W201RosterBreach,
         Code::W202NoEligibleSession,
         Code::W203OwnerUnavailable,
+        Code::W204VoidBookings,
     ];
 
     /// Whether the code is an error (`E…`) rather than a warning (`W…`).
@@ -393,11 +411,23 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
         theatre_ix,
         surgeons: &surgeons,
         surgeon_ix,
+        session_ix: HashMap::new(),
     };
     index_ids(sink, "sessions", file.sessions.iter().map(|s| s.id.as_str()));
     let sessions: Vec<Session> = (file.sessions.iter().enumerate())
         .filter_map(|(i, s)| session(i, s, &refs, sink))
         .collect();
+    // Bookings name sessions: only a complete list gives each id its index (with an unreadable
+    // session the file is invalid anyway).
+    let mut refs = refs;
+    if sessions.len() == file.sessions.len() {
+        refs.session_ix = file
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.id.as_str(), k))
+            .collect();
+    }
     // Overlaps are only meaningful once every session could be read.
     if sessions.len() == file.sessions.len() {
         overlapping_sessions(&sessions, &theatres, sink);
@@ -426,6 +456,7 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
     // Only a file without other errors has reliable eligibility to check.
     if !sink.out.iter().any(Diagnostic::is_error) {
         deadlines_no_session_can_meet(&inst, sink);
+        kept_bookings(&inst, sink);
     }
     Some(inst)
 }
@@ -544,6 +575,7 @@ fn rules(r: &RulesDto, sink: &mut Sink) -> Rules {
         )
         .unwrap_or(0),
         no_overlapping_duties: r.no_overlapping_duties.unwrap_or(true),
+        keep_notified_days: int_rule(sink, "keep_notified_days", r.keep_notified_days, None, 0, 366),
     }
 }
 
@@ -563,6 +595,13 @@ fn weights(o: &ObjectiveDto, sink: &mut Sink) -> Weights {
     let breach_priority = weight("objective.breach.priority", o.breach.priority, dw.breach_priority);
     let breach_rtt = weight("objective.breach.rtt", o.breach.rtt, dw.breach_rtt);
     let theatre_switch = weight("objective.theatre_switch", o.theatre_switch, dw.theatre_switch);
+    let breach_repeat_cancellation = weight(
+        "objective.breach.repeat_cancellation",
+        o.breach.repeat_cancellation,
+        dw.breach_repeat_cancellation,
+    );
+    let moved_notified = weight("objective.moved.notified", o.moved.notified, dw.moved_notified);
+    let moved_unnotified = weight("objective.moved.unnotified", o.moved.unnotified, dw.moved_unnotified);
     Weights {
         wait_per_day: priority_map(sink, "objective.wait_per_day", &o.wait_per_day, dw.wait_per_day),
         breach_cancelled_on_day,
@@ -570,6 +609,9 @@ fn weights(o: &ObjectiveDto, sink: &mut Sink) -> Weights {
         breach_rtt,
         unscheduled: priority_map(sink, "objective.unscheduled", &o.unscheduled, dw.unscheduled),
         theatre_switch,
+        moved_notified,
+        moved_unnotified,
+        breach_repeat_cancellation,
     }
 }
 
@@ -641,6 +683,8 @@ struct References<'a> {
     theatre_ix: HashMap<&'a str, usize>,
     surgeons: &'a [Surgeon],
     surgeon_ix: HashMap<&'a str, usize>,
+    /// Session id → index into the sessions read (filled once they are read).
+    session_ix: HashMap<&'a str, usize>,
 }
 
 impl References<'_> {
@@ -866,6 +910,23 @@ fn procedure(i: usize, pr: &ProcedureDto, refs: &References, sink: &mut Sink) ->
             );
         }
     }
+    let times_cancelled = pr.times_cancelled.unwrap_or(1);
+    if !(1..=99).contains(&times_cancelled) {
+        sink.push(
+            Code::E118TimesCancelled,
+            format!("{p}.times_cancelled"),
+            format!("times_cancelled {times_cancelled} is not possible"),
+            "count the case's non-clinical cancellations, the latest included: 1 to 99",
+        );
+    }
+    let booked = pr.booked.as_ref().map(|b| {
+        sink.id(&format!("{p}.booked.session"), &b.session);
+        Booking {
+            session_id: b.session.clone(),
+            session: refs.session_ix.get(b.session.as_str()).copied(),
+            notified: b.notified.unwrap_or(true),
+        }
+    });
     let (Some(priority), Some(surgeon), Some(earliest)) = (priority, surgeon, earliest) else {
         return None;
     };
@@ -884,7 +945,135 @@ fn procedure(i: usize, pr: &ProcedureDto, refs: &References, sink: &mut Sink) ->
         earliest,
         deadline,
         unavailable,
+        booked,
+        times_cancelled: times_cancelled.clamp(1, 99) as u32,
     })
+}
+
+/// Rule 11 (SPEC.md section 8): E119 for a booking that must be kept in a session rule 2 no
+/// longer allows (with what stops it), E120 for kept bookings that together overfill their
+/// session (rule 3) or their owner's operating cap that day (rule 5), naming the cases.
+/// Kept bookings in extra lists that would break a safe-hours rule (6–10) are found by the
+/// strategies, which then report the plan infeasible naming the cases (docs/DECISIONS.md).
+fn kept_bookings(inst: &Instance, sink: &mut Sink) {
+    let mut kept_in: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for p in 0..inst.procedures.len() {
+        let Some(k) = inst.must_keep(p) else { continue };
+        if inst.eligible_surgeons(p, k).is_empty() {
+            sink.push(
+                Code::E119KeptBookingNotAllowed,
+                format!("procedures[{p}].booked"),
+                format!(
+                    "case {} must keep its notified booking in session {}, but {}",
+                    inst.procedures[p].id,
+                    inst.sessions[k].id,
+                    why_not_eligible(inst, p, k)
+                ),
+                "lower rules.keep_notified_days so this booking may move, or correct the case or the session",
+            );
+        } else {
+            kept_in.entry(k).or_default().push(p);
+        }
+    }
+    let turnaround = inst.rules.turnaround_minutes;
+    let mut owner_minutes: BTreeMap<(usize, NaiveDate), (i64, Vec<usize>)> = BTreeMap::new();
+    for (&k, cases) in &kept_in {
+        let sess = &inst.sessions[k];
+        let used: i64 = cases.iter().map(|&p| inst.procedures[p].duration + turnaround).sum();
+        let names = || {
+            cases
+                .iter()
+                .map(|&p| inst.procedures[p].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if used > sess.free_minutes {
+            sink.push(
+                Code::E120KeptBookingsInfeasible,
+                format!("sessions[{k}]"),
+                format!(
+                    "the bookings that must be kept in session {} need {used} minutes with turnaround, {} are free (cases {})",
+                    sess.id,
+                    sess.free_minutes,
+                    names()
+                ),
+                "lower rules.keep_notified_days so some of them may move, or give the list more free minutes",
+            );
+        }
+        if let Some(owner) = sess.owner {
+            let e = owner_minutes
+                .entry((owner, sess.date))
+                .or_insert_with(|| (booked_minutes_of_owner(inst, owner, sess.date), Vec::new()));
+            e.0 += cases.iter().map(|&p| inst.procedures[p].duration).sum::<i64>();
+            e.1.extend(cases);
+        }
+    }
+    for ((s, date), (minutes, cases)) in owner_minutes {
+        if let Some(cap) = inst.operating_cap(s, date) {
+            if minutes > cap {
+                sink.push(
+                    Code::E120KeptBookingsInfeasible,
+                    format!("surgeons[{s}].max_operating_minutes"),
+                    format!(
+                        "surgeon {} would operate {minutes} minutes on {date} with the bookings that must be kept (cases {}), over the cap of {cap}",
+                        inst.surgeons[s].id,
+                        cases.iter().map(|&p| inst.procedures[p].id.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                    "lower rules.keep_notified_days so some of them may move, or raise the cap",
+                );
+            }
+        }
+    }
+}
+
+/// Booked minutes (`end − start − free_minutes`) of the sessions surgeon `s` owns on `date`.
+fn booked_minutes_of_owner(inst: &Instance, s: usize, date: NaiveDate) -> i64 {
+    (inst.sessions.iter())
+        .filter(|k| k.owner == Some(s) && k.date == date)
+        .map(|k| k.end - k.start - k.free_minutes)
+        .sum()
+}
+
+/// In words, the first condition of rule 2 (or of ownership) that keeps case `p` out of
+/// session `k`.
+fn why_not_eligible(inst: &Instance, p: usize, k: usize) -> String {
+    let pr = &inst.procedures[p];
+    let sess = &inst.sessions[k];
+    let latest = pr.latest(inst.horizon_end);
+    if sess.date < pr.earliest || sess.date > latest {
+        return format!(
+            "its date {} is outside the case's window {} to {latest}",
+            sess.date, pr.earliest
+        );
+    }
+    if pr.unavailable.contains(&sess.date) {
+        return format!("the patient is unavailable on {}", sess.date);
+    }
+    if !inst.theatres[sess.theatre].specialties.contains(&pr.specialty) {
+        return format!(
+            "theatre {} is not equipped for {}",
+            inst.theatres[sess.theatre].id, pr.specialty
+        );
+    }
+    if sess.specialty.as_ref().is_some_and(|sp| *sp != pr.specialty) {
+        return format!("the list is for another specialty than {}", pr.specialty);
+    }
+    if let (Some(o), Some(n)) = (sess.owner, pr.surgeon) {
+        if o != n {
+            return format!(
+                "the list belongs to {}, not the case's surgeon {}",
+                inst.surgeons[o].id, inst.surgeons[n].id
+            );
+        }
+    }
+    if pr.duration + inst.rules.turnaround_minutes > sess.free_minutes {
+        return format!(
+            "the case needs {} minutes with turnaround and the list has {} free",
+            pr.duration + inst.rules.turnaround_minutes,
+            sess.free_minutes
+        );
+    }
+    "no surgeon who may operate in it is available, holds the specialty and may operate that day".to_string()
 }
 
 /// E108: a case with a hard deadline that no session could ever take makes the instance
@@ -915,10 +1104,39 @@ fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
     let mut sink = Sink::default();
     cases_no_session_can_take(inst, &mut sink);
     owners_unavailable(inst, &mut sink);
+    void_bookings(inst, &mut sink);
     for s in 0..inst.surgeons.len() {
         roster_breaches(inst, s, &mut sink);
     }
     sink.out
+}
+
+/// W204: one warning for every void booking together (after a strike there are many): their
+/// lists are not in the instance, so the cases are rebooked like any other. A typo in a
+/// booking's session id shows up here.
+fn void_bookings(inst: &Instance, sink: &mut Sink) {
+    let void: Vec<&str> = (inst.procedures.iter())
+        .filter(|p| p.void_booking())
+        .map(|p| p.id.as_str())
+        .collect();
+    if void.is_empty() {
+        return;
+    }
+    let shown = void.iter().take(10).copied().collect::<Vec<_>>().join(", ");
+    let more = if void.len() > 10 {
+        format!(" and {} more", void.len() - 10)
+    } else {
+        String::new()
+    };
+    sink.push(
+        Code::W204VoidBookings,
+        "procedures",
+        format!(
+            "{} booking(s) name a session that is not in the instance and are void: {shown}{more}",
+            void.len()
+        ),
+        "nothing to do after a strike (the cases are rebooked); otherwise check the session ids",
+    );
 }
 
 /// W202: a case without a deadline that no session can ever take (it will be unscheduled).

@@ -95,6 +95,9 @@ pub struct Rules {
     pub turnaround_minutes: i64,
     /// Rule 6: a surgeon is in one place at a time (`no_overlapping_duties`, default `true`).
     pub no_overlapping_duties: bool,
+    /// `keep_notified_days` (SPEC.md section 8, rule 11): a live, notified booking whose session
+    /// date is before `horizon_start` + this many days must be kept; `None` = off (the default).
+    pub keep_notified_days: Option<i64>,
 }
 
 impl Default for Rules {
@@ -108,6 +111,7 @@ impl Default for Rules {
             max_operating_minutes_per_day: None,
             turnaround_minutes: 15,
             no_overlapping_duties: true,
+            keep_notified_days: None,
         }
     }
 }
@@ -133,6 +137,14 @@ pub struct Weights {
     /// Cost points per theatre beyond the first in which a surgeon operates rebooked cases on one
     /// date (`theatre_switch`, default 0).
     pub theatre_switch: i64,
+    /// `moved.notified` (SPEC.md section 8): one-off cost of a notified patient whose live
+    /// booking is not kept, cost points (default 100).
+    pub moved_notified: i64,
+    /// `moved.unnotified`: the same for a booked patient not yet told, cost points (default 0).
+    pub moved_unnotified: i64,
+    /// `breach.repeat_cancellation` (SPEC.md section 8): one-off cost when a case with
+    /// `times_cancelled ≥ 2` is scheduled after `original_date + 28`, cost points (default 60).
+    pub breach_repeat_cancellation: i64,
 }
 
 impl Default for Weights {
@@ -144,6 +156,9 @@ impl Default for Weights {
             breach_rtt: 20,
             unscheduled: [5000, 2000, 1000, 500],
             theatre_switch: 0,
+            moved_notified: 100,
+            moved_unnotified: 0,
+            breach_repeat_cancellation: 60,
         }
     }
 }
@@ -277,9 +292,53 @@ pub struct Procedure {
     pub deadline: Option<NaiveDate>,
     /// Dates the patient cannot attend (`unavailable`, default none).
     pub unavailable: BTreeSet<NaiveDate>,
+    /// The booking of the published plan, if any (SPEC.md section 8).
+    pub booked: Option<Booking>,
+    /// Non-clinical cancellations so far, the latest included (`times_cancelled`, default 1).
+    pub times_cancelled: u32,
+}
+
+/// A case's booking in the published plan (SPEC.md section 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    /// The booked session's id, as written in the instance.
+    pub session_id: String,
+    /// Index into [`Instance::sessions`] when the booking is **live** (its session is in the
+    /// instance); `None` when it is **void** (the list was lost to the strike).
+    pub session: Option<usize>,
+    /// The patient has been told the date (`notified`, default `true`).
+    pub notified: bool,
 }
 
 impl Procedure {
+    /// The session of the case's live booking, if it has one.
+    pub fn live_booking(&self) -> Option<usize> {
+        self.booked.as_ref().and_then(|b| b.session)
+    }
+
+    /// Whether the case has a booking whose list was lost (void).
+    pub fn void_booking(&self) -> bool {
+        self.booked.as_ref().is_some_and(|b| b.session.is_none())
+    }
+
+    /// The one-off cost of not assigning the case to its live booking's session
+    /// (`objective.moved`, SPEC.md section 8); 0 without a live booking.
+    pub fn moved_cost(&self, weights: &Weights) -> i64 {
+        match &self.booked {
+            Some(Booking {
+                session: Some(_),
+                notified: true,
+                ..
+            }) => weights.moved_notified,
+            Some(Booking {
+                session: Some(_),
+                notified: false,
+                ..
+            }) => weights.moved_unnotified,
+            _ => 0,
+        }
+    }
+
     /// Last date the case may be rebooked: `min(deadline, horizon.end)`.
     pub fn latest(&self, horizon_end: NaiveDate) -> NaiveDate {
         match self.deadline {
@@ -318,6 +377,17 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The session a case must be kept in (rule 11, SPEC.md section 8): its live booking when
+    /// that booking is notified and its session's date is before `horizon_start +
+    /// keep_notified_days`; `None` for every other case (and when the rule is off).
+    pub fn must_keep(&self, p: usize) -> Option<usize> {
+        let days = self.rules.keep_notified_days?;
+        let booking = self.procedures[p].booked.as_ref()?;
+        let k = booking.session?;
+        let keep_before = self.horizon_start + chrono::Days::new(days.max(0) as u64);
+        (booking.notified && self.sessions[k].date < keep_before).then_some(k)
+    }
+
     /// Days in the horizon, both ends counted.
     pub fn horizon_days(&self) -> i64 {
         (self.horizon_end - self.horizon_start).num_days() + 1

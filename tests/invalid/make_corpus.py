@@ -93,11 +93,21 @@ def main():
     case("E116", "theatre-not-equipped", setp(["sessions", 1, "specialty"], "ophthalmology"))
     case("E117", "deadline-case-after-horizon", lambda i: i["procedures"][1].update(
         {"earliest": "2016-05-20", "deadline": "2016-05-25"}))
+    case("E118", "times-cancelled-zero", setp(["procedures", 0, "times_cancelled"], 0))
+    case("E119", "kept-booking-patient-away", lambda i: (
+        i.update({"rules": {"keep_notified_days": 7}}),
+        i["procedures"][0].update({"booked": {"session": "T1-0429-PM"}, "unavailable": ["2016-04-29"]})))
+    case("E120", "kept-bookings-overfill-list", lambda i: (
+        i.update({"rules": {"keep_notified_days": 7}}),
+        i["procedures"][0].update({"booked": {"session": "T1-0429-PM", "notified": True}}),
+        i["procedures"].append({"id": "C0003", "specialty": "urology", "duration": 80, "surgeon": "S01",
+                                "priority": "P3", "booked": {"session": "T1-0429-PM"}, "times_cancelled": 2})))
     # Warnings: accepted, with the warning.
     case("W201", "roster-over-13h-shift", lambda i: i["surgeons"][0]["duties"].append(
         {"date": "2016-04-29", "start": "17:30", "end": "23:00", "kind": "on-call"}), WARN)
     case("W202", "no-session-ever-fits", setp(["procedures", 0, "duration"], 420), WARN)
     case("W203", "owner-unavailable", setp(["surgeons", 0, "unavailable"], ["2016-04-29"]), WARN)
+    case("W204", "void-booking", setp(["procedures", 0, "booked"], {"session": "T1-0427-AM", "notified": True}), WARN)
 
 
 main()

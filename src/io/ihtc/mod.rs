@@ -281,6 +281,7 @@ pub fn to_rebook(inst: &IhtcInstance, name: &str) -> InstanceFile {
                 None
             },
             unavailable: Vec::new(),
+            ..ProcedureDto::default()
         })
         .collect();
     let w = &inst.weights;
@@ -306,12 +307,14 @@ pub fn to_rebook(inst: &IhtcInstance, name: &str) -> InstanceFile {
             max_operating_minutes_per_day: Setting::Off,
             turnaround_minutes: Setting::Set(0),
             no_overlapping_duties: Some(false),
+            ..RulesDto::default()
         },
         objective: ObjectiveDto {
             wait_per_day: per_priority(w.patient_delay),
             breach: Default::default(),
             unscheduled: per_priority(w.unscheduled_optional),
             theatre_switch: Some(w.surgeon_transfer),
+            ..ObjectiveDto::default()
         },
         theatres,
         surgeons,
