@@ -7,6 +7,9 @@
 //! - surgeon duty: [`surgeon_duties`] builds each surgeon's [`SurgeonDuty`] (shifts, duty minutes
 //!   per date, rest, 7-day windows) on the safe-hours arithmetic of [`crate::rules`]; the metrics
 //!   keep its maxima ([`SurgeonHours`]), the plan page draws its per-day figures.
+//! - re-planning (SPEC.md section 8): [`bookings`] counts the published plan's bookings kept,
+//!   moved (notified or not) and void; [`Breaches::repeat_cancellation`] the twice-cancelled
+//!   cases past 28 days.
 //!
 //! The independent checker ([`crate::check`]) deliberately computes its own figures.
 
@@ -48,7 +51,7 @@ pub struct SurgeonHours {
     pub rebooked_minutes: i64,
 }
 
-/// Scheduled cases that miss each target of SPEC.md section 4, counts (`metrics.breaches`).
+/// Scheduled cases that miss each target of SPEC.md sections 4 and 8, counts (`metrics.breaches`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Breaches {
     /// Cancelled on the day and rebooked more than 28 days after `original_date`.
@@ -57,6 +60,44 @@ pub struct Breaches {
     pub priority: usize,
     /// Rebooked more than 18 weeks (126 days) after referral.
     pub rtt: usize,
+    /// Cancelled at least twice (`times_cancelled ≥ 2`) and rebooked more than 28 days after
+    /// `original_date` (`breach.repeat_cancellation`, SPEC.md section 8); a case cancelled on the
+    /// day counts here and under `cancelled_on_day`.
+    pub repeat_cancellation: usize,
+}
+
+/// The published plan's bookings under a re-plan (SPEC.md section 8): the metrics `kept`,
+/// `moved_notified`, `moved_unnotified` and `void_bookings`, each a count of cases.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Bookings {
+    /// Cases with a live booking assigned to their booked session (any start, any surgeon).
+    pub kept: usize,
+    /// Cases with a live, notified booking not assigned to their booked session: moved to
+    /// another session or left unscheduled.
+    pub moved_notified: usize,
+    /// The same for live bookings the patient has not been told of (`notified: false`).
+    pub moved_unnotified: usize,
+    /// Cases whose booking is void (its session is not in the instance: lost to the strike).
+    pub void_bookings: usize,
+}
+
+/// How plan `placements` treats the bookings of `inst` (all zero without `procedure.booked`).
+pub fn bookings(inst: &Instance, placements: &[Placement]) -> Bookings {
+    let mut assigned: Vec<Option<usize>> = vec![None; inst.procedures.len()];
+    for pl in placements {
+        assigned[pl.procedure] = Some(pl.session);
+    }
+    let mut b = Bookings::default();
+    for (pr, at) in inst.procedures.iter().zip(assigned) {
+        match (&pr.booked, pr.live_booking()) {
+            (None, _) => {}
+            (Some(_), None) => b.void_bookings += 1,
+            (Some(_), Some(k)) if at == Some(k) => b.kept += 1,
+            (Some(booking), Some(_)) if booking.notified => b.moved_notified += 1,
+            (Some(_), Some(_)) => b.moved_unnotified += 1,
+        }
+    }
+    b
 }
 
 /// The `metrics` block of a schedule file (SPEC.md section 5).
@@ -78,6 +119,10 @@ pub struct Metrics {
     pub wait_days: Option<WaitStats>,
     /// Targets missed by the scheduled cases, by kind.
     pub breaches: Breaches,
+    /// Bookings of the published plan kept, moved and void (SPEC.md section 8), flattened into
+    /// this block as `kept`, `moved_notified`, `moved_unnotified` and `void_bookings`.
+    #[serde(flatten)]
+    pub bookings: Bookings,
     /// Sessions with an `open_cost` that received cases (extra lists run).
     pub sessions_opened: usize,
     /// Unowned lists rebook staffed.
@@ -348,6 +393,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         cancelled_on_day: 0,
         priority: 0,
         rtt: 0,
+        repeat_cancellation: 0,
     };
     for pl in &sol.placements {
         let pr = &inst.procedures[pl.procedure];
@@ -356,6 +402,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         breaches.cancelled_on_day += usize::from(m.cancelled_on_day);
         breaches.priority += usize::from(m.priority);
         breaches.rtt += usize::from(m.rtt);
+        breaches.repeat_cancellation += usize::from(m.repeat_cancellation);
     }
     let mut by_reason: BTreeMap<&'static str, usize> = BTreeMap::new();
     for &(p, r) in &sol.unscheduled {
@@ -386,6 +433,7 @@ pub fn compute(inst: &Instance, sol: &Solution) -> Metrics {
         unscheduled_by_reason: by_reason,
         wait_days: wait_stats(&wait_days),
         breaches,
+        bookings: bookings(inst, &sol.placements),
         sessions_opened,
         sessions_staffed: sol
             .placements
