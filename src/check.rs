@@ -1,4 +1,4 @@
-//! The independent checker (SPEC.md sections 3 and 4).
+//! The independent checker (SPEC.md sections 3 and 4, and rule 11 and the costs of section 8).
 //!
 //! It judges a `rebook-schedule/1` file against a validated [`Instance`] and shares no bookkeeping
 //! with the strategies: it rebuilds every surgeon's duty items, shifts, seven-day windows and runs
@@ -11,6 +11,11 @@
 //! a staffed session is a *violation*. Every problem with the file itself (unknown ids, a case
 //! listed twice or not at all, times that do not match the session's free block) is a violation
 //! of rule `format`.
+//!
+//! Re-planning (SPEC.md section 8) is judged with the checker's own reading of the bookings: a
+//! booking is live when an instance session carries its session id, it must be kept (rule 11)
+//! when it is notified and its session's date is before `horizon.start + keep_notified_days`, and
+//! it is kept when the case is assigned to that session (any start, any surgeon).
 
 use crate::io::schedule::{ScheduleFile, REASONS, SCHEDULE_FORMAT};
 use crate::model::time::{from_minute, parse_clock, parse_date, to_minute};
@@ -18,10 +23,14 @@ use crate::model::{Instance, Minute};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// One broken rule. `rule` is `format`, `objective` or `rule1` … `rule10` (SPEC.md section 3).
+/// One broken rule. `rule` is `format`, `objective`, `rule1` … `rule10` (SPEC.md section 3) or
+/// `rule11` (SPEC.md section 8).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// Which rule: `format`, `objective` or `rule1` … `rule10`.
+    /// Which rule: `format`, `objective`, `rule1` … `rule10` (SPEC.md section 3), or `rule11`: a
+    /// booking that must be kept (live, notified, its session's date before `horizon.start +
+    /// keep_notified_days`) whose case is not assigned to its booked session (the message names
+    /// the case, the booked session and where the case went).
     pub rule: &'static str,
     /// What is wrong, naming the case, session or surgeon.
     pub message: String,
@@ -43,7 +52,8 @@ pub struct CheckReport {
     pub violations: Vec<Violation>,
     /// Safe-hours breaches of the fixed roster alone, which do not fail the schedule.
     pub warnings: Vec<Warning>,
-    /// The objective of SPEC.md section 4, recomputed from the assignments.
+    /// The objective of SPEC.md section 4 (with the `moved` and `repeat_cancellation` costs of
+    /// section 8), recomputed from the assignments, cost points.
     pub recomputed_objective: i64,
     /// The `objective` the schedule file reports, cost points.
     pub reported_objective: i64,
@@ -130,8 +140,8 @@ fn hours(minutes: i64) -> String {
     format!("{}h{:02}", minutes / 60, minutes % 60)
 }
 
-/// Checks `schedule` against `inst`: every rule of SPEC.md section 3, the file's own consistency,
-/// and the objective of section 4.
+/// Checks `schedule` against `inst`: every rule of SPEC.md section 3 and rule 11 of section 8, the
+/// file's own consistency, and the objective of sections 4 and 8.
 pub fn check(inst: &Instance, schedule: &ScheduleFile) -> CheckReport {
     let mut r = CheckReport {
         reported_objective: schedule.objective,
@@ -140,12 +150,13 @@ pub fn check(inst: &Instance, schedule: &ScheduleFile) -> CheckReport {
     let cases = check_format(inst, schedule, &mut r);
     check_cases(inst, &cases, &mut r);
     check_safe_hours(inst, &cases, &mut r);
+    check_kept_bookings(inst, schedule, &cases, &mut r);
     r.recomputed_objective = objective_of(inst, &cases);
     if r.recomputed_objective != schedule.objective {
         r.fail(
             "objective",
             format!(
-                "reported objective {} differs from the recomputed {} (SPEC.md section 4)",
+                "reported objective {} differs from the recomputed {} (SPEC.md sections 4 and 8)",
                 schedule.objective, r.recomputed_objective
             ),
         );
@@ -176,12 +187,7 @@ fn check_format(inst: &Instance, sch: &ScheduleFile, r: &mut CheckReport) -> Vec
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    let sessions: HashMap<&str, usize> = inst
-        .sessions
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let sessions = session_index(inst);
     let surgeons: HashMap<&str, usize> = inst
         .surgeons
         .iter()
@@ -685,27 +691,102 @@ fn check_safe_hours(inst: &Instance, cases: &[Case], r: &mut CheckReport) {
     }
 }
 
-/// The objective of SPEC.md section 4 for the given cases (everything not among them is
+/// Session id → index into the instance's sessions.
+fn session_index(inst: &Instance) -> HashMap<&str, usize> {
+    inst.sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect()
+}
+
+/// The first well-formed assignment of each case (a case listed twice breaks rule 1 and is
+/// counted once, at its first assignment).
+fn first_assignments(cases: &[Case]) -> BTreeMap<usize, &Case> {
+    let mut placed: BTreeMap<usize, &Case> = BTreeMap::new();
+    for c in cases {
+        placed.entry(c.proc_).or_insert(c);
+    }
+    placed
+}
+
+/// The live booking of case `p` (SPEC.md section 8): `(session, notified)` when its booked
+/// session id names a session of the instance; `None` without a booking or when it is void.
+fn live_booking(sessions: &HashMap<&str, usize>, inst: &Instance, p: usize) -> Option<(usize, bool)> {
+    let b = inst.procedures[p].booked.as_ref()?;
+    sessions.get(b.session_id.as_str()).map(|&k| (k, b.notified))
+}
+
+/// Rule 11 (SPEC.md section 8): a live, notified booking whose session's date is before
+/// `horizon.start + keep_notified_days` must be kept: its case is assigned to that session.
+fn check_kept_bookings(inst: &Instance, sch: &ScheduleFile, cases: &[Case], r: &mut CheckReport) {
+    let Some(days) = inst.rules.keep_notified_days else {
+        return;
+    };
+    let sessions = session_index(inst);
+    let placed = first_assignments(cases);
+    for (p, pr) in inst.procedures.iter().enumerate() {
+        let Some((k, true)) = live_booking(&sessions, inst, p) else {
+            continue;
+        };
+        let booked = &inst.sessions[k];
+        if (booked.date - inst.horizon_start).num_days() >= days {
+            continue;
+        }
+        let went = match placed.get(&p) {
+            Some(c) if c.session == k => continue,
+            Some(c) => {
+                let s = &inst.sessions[c.session];
+                format!("it is assigned to session {} on {}", s.id, s.date)
+            }
+            None => match sch.unscheduled.iter().find(|u| u.procedure == pr.id) {
+                Some(u) => format!("it is left unscheduled ({})", u.reason),
+                None => "it is in no session".to_string(),
+            },
+        };
+        r.fail(
+            "rule11",
+            format!(
+                "procedure {} must keep its notified booking in session {} on {} (rules.keep_notified_days {days}: lists before {} are kept), but {went}",
+                pr.id,
+                booked.id,
+                booked.date,
+                inst.horizon_start + chrono::Duration::days(days)
+            ),
+        );
+    }
+}
+
+/// The objective of SPEC.md sections 4 and 8 for the given cases (everything not among them is
 /// unscheduled).
 fn objective_of(inst: &Instance, cases: &[Case]) -> i64 {
     let w = &inst.weights;
     let mut total = 0i64;
-    let mut placed: BTreeMap<usize, NaiveDate> = BTreeMap::new();
-    for c in cases {
-        placed.entry(c.proc_).or_insert(inst.sessions[c.session].date);
-    }
+    let placed = first_assignments(cases);
+    let sessions = session_index(inst);
     for (p, pr) in inst.procedures.iter().enumerate() {
         let pi = pr.priority.index();
-        let Some(&d) = placed.get(&p) else {
+        // Section 8: a live booking not assigned to its session (moved, or unscheduled).
+        if let Some((k, notified)) = live_booking(&sessions, inst, p) {
+            if placed.get(&p).map(|c| c.session) != Some(k) {
+                total += if notified { w.moved_notified } else { w.moved_unnotified };
+            }
+        }
+        let Some(c) = placed.get(&p) else {
             total += w.unscheduled[pi];
             continue;
         };
+        let d = inst.sessions[c.session].date;
         total += w.wait_per_day[pi] * (d - pr.earliest).num_days();
-        if pr.cancelled_on_day {
-            if let Some(o) = pr.original_date {
-                if (d - o).num_days() > 28 {
-                    total += w.breach_cancelled_on_day;
-                }
+        if let Some(o) = pr.original_date {
+            let late = (d - o).num_days() > 28;
+            // The 28-day rule, and (section 8) its repeat for a case cancelled twice or more:
+            // separate breaches that stack.
+            if late && pr.cancelled_on_day {
+                total += w.breach_cancelled_on_day;
+            }
+            if late && pr.times_cancelled >= 2 {
+                total += w.breach_repeat_cancellation;
             }
         }
         if let (Some(l), Some(days)) = (pr.listed, pr.priority.target_days()) {
