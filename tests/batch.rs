@@ -249,6 +249,10 @@ scheduled_p3,scheduled_p4,unscheduled_p1,unscheduled_p2,unscheduled_p3,unschedul
 breaches_priority,breaches_rtt,wait_mean_days,wait_p90_days,wait_max_days,lists_opened,lists_staffed,\
 longest_shift_hours,max_hours_in_7_days,objective,solver_status,gap,message";
 
+/// The columns added for re-planning (SPEC.md section 8): at the end of `summary.csv`, and after
+/// `seconds` at the end of `comparison.csv`, so that no earlier column moves.
+const REPLANNING_COLUMNS: &str = "breaches_repeat_cancellation,kept,moved_notified,moved_unnotified,void_bookings";
+
 #[test]
 fn summary_and_comparison_csv_columns_are_stable() {
     let dir = batch_dir(&[]);
@@ -262,7 +266,10 @@ fn summary_and_comparison_csv_columns_are_stable() {
         .success();
     let summary = std::fs::read_to_string(out.path().join("summary.csv")).unwrap();
     let mut lines = summary.lines();
-    assert_eq!(lines.next(), Some(SUMMARY_HEADER));
+    assert_eq!(
+        lines.next(),
+        Some(format!("{SUMMARY_HEADER},{REPLANNING_COLUMNS}").as_str())
+    );
     assert_eq!(lines.count(), 4 + 1, "four trusts and the total");
 
     let cmp = tempfile::tempdir().unwrap();
@@ -275,9 +282,14 @@ fn summary_and_comparison_csv_columns_are_stable() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("RPA") && stdout.contains("priority") && stdout.contains("total"));
+    // Without bookings the table has no `moved` column: it reads as it always did.
+    assert!(!stdout.lines().next().unwrap().contains("moved"), "{stdout}");
     let csv = std::fs::read_to_string(cmp.path().join("comparison.csv")).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some(format!("{SUMMARY_HEADER},seconds").as_str()));
+    assert_eq!(
+        lines.next(),
+        Some(format!("{SUMMARY_HEADER},seconds,{REPLANNING_COLUMNS}").as_str())
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(
         rows.len(),
@@ -315,13 +327,86 @@ fn compare_totals_add_up_the_trusts() {
         let (trusts, total): (Vec<&csv::StringRecord>, Vec<&csv::StringRecord>) =
             of.iter().copied().partition(|r| &r[1] != "total");
         assert_eq!(total.len(), 1);
-        for col in [4, 5, 6, 15, 16, 17, 25] {
+        for col in [4, 5, 6, 15, 16, 17, 25, 30, 31, 32, 33, 34] {
             let sum: i64 = trusts.iter().map(|r| r[col].parse::<i64>().unwrap()).sum();
             assert_eq!(total[0][col].parse::<i64>().unwrap(), sum, "{strategy} column {col}");
         }
         // The pooled maximum wait is the largest of the trusts'.
         let max = trusts.iter().map(|r| r[20].parse::<i64>().unwrap()).max().unwrap();
         assert_eq!(total[0][20].parse::<i64>().unwrap(), max);
+    }
+}
+
+/// A batch of re-planning instances (the section 8 checker fixtures): the new columns hold the
+/// bookings of every trust, and the totals add them up.
+#[test]
+fn replanning_columns_count_every_booking_and_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["keep-notified", "moved-costs", "repeat-cancellation"] {
+        std::fs::copy(
+            common::root().join("tests/fixtures").join(f).join("instance.json"),
+            dir.path().join(format!("{f}.json")),
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let assert = rebook()
+        .arg("compare")
+        .arg(dir.path())
+        .args(["--strategies", "fifo,priority", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.lines().next().unwrap().contains("moved"), "{stdout}");
+    let markdown = std::fs::read_to_string(out.path().join("comparison.md")).unwrap();
+    assert!(
+        markdown.contains("| moved |") && markdown.contains("Moved: patients"),
+        "{markdown}"
+    );
+    let mut reader = csv::Reader::from_path(out.path().join("comparison.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let n = |r: &csv::StringRecord, name: &str| r[col(name)].parse::<i64>().unwrap();
+    for strategy in ["fifo", "priority"] {
+        let of: Vec<&csv::StringRecord> = records.iter().filter(|r| &r[2] == strategy).collect();
+        let (trusts, total): (Vec<&csv::StringRecord>, Vec<&csv::StringRecord>) =
+            of.iter().copied().partition(|r| &r[1] != "total");
+        assert_eq!((trusts.len(), total.len()), (3, 1), "{strategy}");
+        for name in REPLANNING_COLUMNS.split(',') {
+            let sum: i64 = trusts.iter().map(|r| n(r, name)).sum();
+            assert_eq!(n(total[0], name), sum, "{strategy} {name}");
+        }
+        // Every live booking is kept or moved (KEEP has three, MOVED two), MOVED's third is void.
+        let live = |r: &csv::StringRecord| n(r, "kept") + n(r, "moved_notified") + n(r, "moved_unnotified");
+        let by_trust = |id: &str| *trusts.iter().find(|r| &r[1] == id).unwrap();
+        assert_eq!(
+            (
+                live(by_trust("KEEP")),
+                live(by_trust("MOVED")),
+                live(by_trust("REPEAT"))
+            ),
+            (3, 2, 0),
+            "{strategy}"
+        );
+        assert_eq!((n(total[0], "void_bookings"), live(total[0])), (1, 5), "{strategy}");
+    }
+    // `solve`'s summary.json carries the same figures.
+    let solved = tempfile::tempdir().unwrap();
+    rebook()
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "fifo", "--quiet", "--out"])
+        .arg(solved.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(solved.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["total"]["void_bookings"], 1);
+    let fifo_total = records.iter().find(|r| &r[1] == "total" && &r[2] == "fifo").unwrap();
+    for name in REPLANNING_COLUMNS.split(',') {
+        assert_eq!(summary["total"][name], n(fifo_total, name), "{name}");
     }
 }
 

@@ -2,7 +2,8 @@
 //! comparison files hold (SPEC.md extension, documented in docs/BATCH.md).
 //!
 //! The columns are a stable interface: [`SUMMARY_COLUMNS`] and [`COMPARISON_COLUMNS`] are only ever
-//! extended at the end. Wall-clock seconds are kept out of `summary.*` so that a batch's outputs are
+//! extended at the end (so the comparison's `seconds` stays where it was, before the columns added
+//! since). Wall-clock seconds are kept out of `summary.*` so that a batch's outputs are
 //! byte-identical whatever `--jobs` is (docs/DECISIONS.md 25).
 
 use crate::batch::{Outcome, TrustResult};
@@ -92,6 +93,17 @@ pub struct Row {
     pub bound: Option<f64>,
     /// Relative gap `(objective − bound) / objective` (MIP only).
     pub gap: Option<f64>,
+    /// Cancelled at least twice and not rebooked within 28 days of the original date (SPEC.md
+    /// section 8, `breach.repeat_cancellation`).
+    pub breaches_repeat_cancellation: usize,
+    /// Cases kept in the session of their live booking (SPEC.md section 8).
+    pub kept: usize,
+    /// Cases with a live, notified booking moved to another session or left unscheduled.
+    pub moved_notified: usize,
+    /// Cases with a live booking the patient was not told of, moved or left unscheduled.
+    pub moved_unnotified: usize,
+    /// Cases whose booking is void (its list lost to the strike).
+    pub void_bookings: usize,
     /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*`.
     #[serde(skip)]
     pub seconds: f64,
@@ -101,9 +113,9 @@ fn per_priority<S: serde::Serializer>(v: &[usize; 4], s: S) -> Result<S::Ok, S::
     crate::schedule::by_priority(*v).serialize(s)
 }
 
-/// Columns of `comparison.csv`: the summary's, then the wall-clock seconds (for a total, the sum
-/// over its trusts).
-pub const COMPARISON_COLUMNS: [&str; 30] = [
+/// The first columns of both files, in order; `comparison.csv` then has `seconds`, and both then
+/// have the [`ADDED_COLUMNS`].
+const FIRST_COLUMNS: [&str; 29] = [
     "file",
     "trust",
     "strategy",
@@ -133,11 +145,45 @@ pub const COMPARISON_COLUMNS: [&str; 30] = [
     "solver_status",
     "gap",
     "message",
-    "seconds",
 ];
 
+/// Columns added since, at the end of both files (in `comparison.csv` after `seconds`), so that
+/// every column keeps its position: the re-planning figures of SPEC.md section 8.
+const ADDED_COLUMNS: [&str; 5] = [
+    "breaches_repeat_cancellation",
+    "kept",
+    "moved_notified",
+    "moved_unnotified",
+    "void_bookings",
+];
+
+/// `a`, then `b`, then `c`, as one array of `N` (checked when the constant is built).
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str], c: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() + c.len() == N);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() {
+            a[i]
+        } else if i < a.len() + b.len() {
+            b[i - a.len()]
+        } else {
+            c[i - a.len() - b.len()]
+        };
+        i += 1;
+    }
+    out
+}
+
+/// Where `seconds` sits in [`COMPARISON_COLUMNS`] (the summary has no such column).
+const SECONDS_COLUMN: usize = FIRST_COLUMNS.len();
+
+/// Columns of `comparison.csv`: the summary's first columns, the wall-clock seconds (for a total,
+/// the sum over its trusts), then the columns added since.
+pub const COMPARISON_COLUMNS: [&str; 35] = joined(&FIRST_COLUMNS, &["seconds"], &ADDED_COLUMNS);
+
 /// Columns of `summary.csv`, in order: those of the comparison without the seconds.
-pub const SUMMARY_COLUMNS: &[&str] = COMPARISON_COLUMNS.as_slice().split_at(29).0;
+pub const SUMMARY_COLUMNS: &[&str] = &joined::<34>(&FIRST_COLUMNS, &[], &ADDED_COLUMNS);
 
 fn file_name(r: &TrustResult) -> String {
     r.path
@@ -172,6 +218,11 @@ fn empty(file: String, trust: String, strategy: &str, status: RunStatus, message
         solver_status: String::new(),
         bound: None,
         gap: None,
+        breaches_repeat_cancellation: 0,
+        kept: 0,
+        moved_notified: 0,
+        moved_unnotified: 0,
+        void_bookings: 0,
         seconds,
     }
 }
@@ -244,6 +295,11 @@ fn from_metrics(file: String, trust: &str, strategy: &str, m: &Metrics, sol: &So
             .unwrap_or_default(),
         bound: sol.solver.bound,
         gap: sol.solver.gap,
+        breaches_repeat_cancellation: m.breaches.repeat_cancellation,
+        kept: m.bookings.kept,
+        moved_notified: m.bookings.moved_notified,
+        moved_unnotified: m.bookings.moved_unnotified,
+        void_bookings: m.bookings.void_bookings,
         seconds,
     }
 }
@@ -283,6 +339,11 @@ pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
         t.breaches_28_day += r.breaches_28_day;
         t.breaches_priority += r.breaches_priority;
         t.breaches_rtt += r.breaches_rtt;
+        t.breaches_repeat_cancellation += r.breaches_repeat_cancellation;
+        t.kept += r.kept;
+        t.moved_notified += r.moved_notified;
+        t.moved_unnotified += r.moved_unnotified;
+        t.void_bookings += r.void_bookings;
         t.lists_opened += r.lists_opened;
         t.lists_staffed += r.lists_staffed;
         t.longest_shift_hours = t.longest_shift_hours.max(r.longest_shift_hours);
@@ -319,7 +380,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-/// The CSV fields of a row, in [`COMPARISON_COLUMNS`] order (the summary drops the last).
+/// The CSV fields of a row, in [`COMPARISON_COLUMNS`] order (the summary drops the seconds).
 pub fn fields(r: &Row) -> Vec<String> {
     let mut f = vec![
         r.file.clone(),
@@ -348,6 +409,11 @@ pub fn fields(r: &Row) -> Vec<String> {
         r.gap.map(|g| format!("{g:.4}")).unwrap_or_default(),
         r.message.clone(),
         format!("{:.2}", r.seconds),
+        r.breaches_repeat_cancellation.to_string(),
+        r.kept.to_string(),
+        r.moved_notified.to_string(),
+        r.moved_unnotified.to_string(),
+        r.void_bookings.to_string(),
     ]);
     debug_assert_eq!(f.len(), COMPARISON_COLUMNS.len());
     f
@@ -364,7 +430,7 @@ pub fn to_csv(rows: &[Row], with_seconds: bool) -> Result<Vec<u8>, csv::Error> {
     for r in rows {
         let mut f = fields(r);
         if !with_seconds {
-            f.pop();
+            f.remove(SECONDS_COLUMN);
         }
         w.write_record(&f)?;
     }
@@ -415,17 +481,38 @@ const TABLE_HEAD: [&str; 16] = [
     "gap",
 ];
 
-fn table_cells(r: &Row) -> Vec<String> {
+/// The `moved` column of the tables, after the unscheduled cases: patients whose live booking
+/// was not kept (notified or not). Shown only when some run had bookings (SPEC.md section 8), so
+/// a batch without them prints the table it always printed.
+const MOVED_HEAD: &str = "moved";
+
+/// The table's columns: [`TABLE_HEAD`], with [`MOVED_HEAD`] when `with_moved`.
+fn table_head(with_moved: bool) -> Vec<&'static str> {
+    let mut head = TABLE_HEAD.to_vec();
+    if with_moved {
+        head.insert(5, MOVED_HEAD);
+    }
+    head
+}
+
+/// Whether any run had bookings of a published plan (kept, moved or void).
+fn any_bookings(rows: &[Row]) -> bool {
+    rows.iter()
+        .any(|r| r.kept + r.moved_notified + r.moved_unnotified + r.void_bookings > 0)
+}
+
+fn table_cells(r: &Row, with_moved: bool) -> Vec<String> {
+    let columns = table_head(with_moved).len();
     if r.status != RunStatus::Solved && !r.is_total() {
         // trust, strategy, the status under "objective", dashes, seconds, no gap.
         let mut cells = vec![r.trust_or_file(), r.strategy.clone(), r.status.as_str().to_uppercase()];
-        cells.extend(std::iter::repeat_n("-".to_string(), TABLE_HEAD.len() - 5));
+        cells.extend(std::iter::repeat_n("-".to_string(), columns - 5));
         cells.push(format!("{:.1}", r.seconds));
         cells.push("-".into());
         return cells;
     }
     let u = r.unscheduled_by_priority;
-    vec![
+    let mut cells = vec![
         r.trust_or_file(),
         r.strategy.clone(),
         r.objective.map(thousands).unwrap_or_else(|| "-".into()),
@@ -442,7 +529,11 @@ fn table_cells(r: &Row) -> Vec<String> {
         format!("{:.1}", r.max_hours_in_7_days),
         format!("{:.1}", r.seconds),
         r.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0)),
-    ]
+    ];
+    if with_moved {
+        cells.insert(5, (r.moved_notified + r.moved_unnotified).to_string());
+    }
+    cells
 }
 
 impl Row {
@@ -463,13 +554,15 @@ impl Row {
 
 /// The comparison as an aligned text table (stdout).
 pub fn text_table(rows: &[Row]) -> String {
-    let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
-    let widths: Vec<usize> = (0..TABLE_HEAD.len())
+    let with_moved = any_bookings(rows);
+    let head = table_head(with_moved);
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| table_cells(r, with_moved)).collect();
+    let widths: Vec<usize> = (0..head.len())
         .map(|c| {
             cells
                 .iter()
                 .map(|r| r[c].chars().count())
-                .chain([TABLE_HEAD[c].chars().count()])
+                .chain([head[c].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -488,7 +581,7 @@ pub fn text_table(rows: &[Row]) -> String {
         }
         s.trim_end().to_string()
     };
-    let mut out = line(TABLE_HEAD.to_vec());
+    let mut out = line(head.clone());
     out.push('\n');
     // With several strategies, a blank line between files; the totals always stand apart.
     let several = rows.iter().any(|r| r.strategy != rows[0].strategy);
@@ -531,20 +624,28 @@ pub fn markdown(batch: &str, rows: &[Row]) -> String {
         "# Strategies compared: {}\n\nObjective of SPEC.md section 4 (lower is better); breaches: \
          cancelled on the day and not rebooked within 28 days, clinical-priority target, 18-week \
          referral-to-treatment; waits in days from the original date; hours are the most of any \
-         surgeon; seconds are wall-clock per trust, and a total's the sum over its trusts.\n\n",
+         surgeon; seconds are wall-clock per trust, and a total's the sum over its trusts.",
         md_escape(batch)
     );
-    out.push_str(&format!("| {} |\n", TABLE_HEAD.join(" | ")));
+    let with_moved = any_bookings(rows);
+    if with_moved {
+        out.push_str(
+            " Moved: patients whose booking in the published plan was not kept (moved to another \
+             list or left unscheduled, SPEC.md section 8).",
+        );
+    }
+    out.push_str("\n\n");
+    let head = table_head(with_moved);
+    out.push_str(&format!("| {} |\n", head.join(" | ")));
     out.push_str(&format!(
         "|{}\n",
-        TABLE_HEAD
-            .iter()
+        head.iter()
             .enumerate()
             .map(|(i, _)| if i < 2 { "---|" } else { "---:|" })
             .collect::<String>()
     ));
     for r in rows {
-        let cells: Vec<String> = table_cells(r).iter().map(|c| md_escape(c)).collect();
+        let cells: Vec<String> = table_cells(r, with_moved).iter().map(|c| md_escape(c)).collect();
         let cells = if r.is_total() {
             cells.iter().map(|c| format!("**{c}**")).collect()
         } else {
