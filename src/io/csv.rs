@@ -7,9 +7,13 @@
 //! | `surgeons.csv` | consultant | `id`*, `name`, `specialties`*, `unavailable`, `max_operating_minutes` |
 //! | `duties.csv` (optional) | fixed duty | `surgeon`*, `date`*, `start`*, `end`*, `kind` |
 //! | `sessions.csv` | theatre list | `id`*, `theatre`*, `date`*, `start`*, `end`*, `free_minutes`, `surgeon`, `specialty`, `shared`, `open_cost` |
-//! | `procedures.csv` | cancelled case | `id`*, `patient`, `specialty`*, `name`, `duration`*, `surgeon`, `priority`*, `referral`, `listed`, `original_date`, `cancelled_on_day`, `earliest`, `deadline`, `unavailable` |
+//! | `procedures.csv` | cancelled case | `id`*, `patient`, `specialty`*, `name`, `duration`*, `surgeon`, `priority`*, `referral`, `listed`, `original_date`, `cancelled_on_day`, `earliest`, `deadline`, `unavailable`, `booked_session`, `booked_notified`, `times_cancelled` |
 //!
 //! Columns may come in any order; an unknown column is an error (a typo must not be ignored).
+//! `booked_session` and `booked_notified` are the case's `booked` block of a re-planning instance
+//! (SPEC.md section 8): an empty `booked_session` means no booking, and `booked_notified` needs a
+//! session (empty = absent, which means notified). The same columns in a file of their own
+//! ([`import_procedures`]) give the newly cancelled cases of `rebook restrike --new-cases`.
 //! Lists (`specialties`, `unavailable`) are separated by `;`, caps by date are `DATE=MINUTES;…`,
 //! booleans are `true`/`false` (also `yes`/`no`, `1`/`0`), an empty cell is an absent value.
 //! Cells are trimmed. Every problem names the file, the line and the column.
@@ -65,6 +69,12 @@ enum Field<T> {
     Bool(fn(&T) -> &bool, fn(&mut T) -> &mut bool),
     /// Items separated by `;`.
     List(fn(&T) -> &Vec<String>, fn(&mut T) -> &mut Vec<String>),
+    /// Text held in a part of the item that is not a plain field (absent when the cell is empty):
+    /// a getter of its value, and a setter called only for a non-empty cell.
+    OptTextVia(fn(&T) -> Option<&str>, fn(&mut T, String)),
+    /// `true` or `false` held in a part of the item that is not a plain field (absent when the
+    /// cell is empty): a getter, and a setter called only for a non-empty cell.
+    OptBoolVia(fn(&T) -> Option<bool>, fn(&mut T, bool)),
     /// `DATE=MINUTES` pairs separated by `;`.
     Caps(
         fn(&T) -> &BTreeMap<String, i64>,
@@ -151,6 +161,23 @@ const PROCEDURES: Table<ProcedureDto> = Table {
         column!(earliest, OptText, OPTIONAL),
         column!(deadline, OptText, OPTIONAL),
         column!(unavailable, List, OPTIONAL),
+        Column {
+            name: "booked_session",
+            required: OPTIONAL,
+            field: Field::OptTextVia(
+                |p| p.booked.as_ref().map(|b| b.session.as_str()),
+                |p, session| p.booked.get_or_insert_with(BookedDto::default).session = session,
+            ),
+        },
+        Column {
+            name: "booked_notified",
+            required: OPTIONAL,
+            field: Field::OptBoolVia(
+                |p| p.booked.as_ref().and_then(|b| b.notified),
+                |p, notified| p.booked.get_or_insert_with(BookedDto::default).notified = Some(notified),
+            ),
+        },
+        column!(times_cancelled, OptInt, OPTIONAL),
     ],
 };
 
@@ -208,9 +235,17 @@ impl<T> Table<T> {
     where
         T: Default,
     {
+        self.read_row_in(row, self.file, problems)
+    }
+
+    /// [`Table::read_row`] of a row of the file named `file` in problems.
+    fn read_row_in(&self, row: &Row, file: &str, problems: &mut Vec<Problem>) -> T
+    where
+        T: Default,
+    {
         let mut r = Reader {
             problems,
-            file: self.file,
+            file,
             line: row.line,
         };
         let mut item = T::default();
@@ -224,6 +259,16 @@ impl<T> Table<T> {
                 Field::OptInt(_, set) => *set(&mut item) = r.opt_int(name, cell),
                 Field::Bool(_, set) => *set(&mut item) = r.boolean(name, cell),
                 Field::List(_, set) => *set(&mut item) = r.list(cell),
+                Field::OptTextVia(_, set) => {
+                    if let Some(text) = r.opt_text(cell) {
+                        set(&mut item, text);
+                    }
+                }
+                Field::OptBoolVia(_, set) => {
+                    if !cell.is_empty() {
+                        set(&mut item, r.boolean(name, cell));
+                    }
+                }
                 Field::Caps(_, set) => *set(&mut item) = r.caps(name, cell),
             }
         }
@@ -245,6 +290,8 @@ impl<T> Table<T> {
             Field::OptInt(get, _) => get(item).map(|m| m.to_string()).unwrap_or_default(),
             Field::Bool(get, _) => get(item).to_string(),
             Field::List(get, _) => w.list(column.name, get(item)),
+            Field::OptTextVia(get, _) => w.opt_text(column.name, &get(item).map(str::to_string)),
+            Field::OptBoolVia(get, _) => get(item).map(|b| b.to_string()).unwrap_or_default(),
             Field::Caps(get, _) => w.caps(column.name, get(item)),
         };
         self.columns.iter().map(|c| cell(c, &mut w)).collect()
@@ -391,22 +438,28 @@ struct Row {
 /// wrong length, a cell that is not UTF-8) is reported, and the rows that could be read returned.
 fn read_rows<T>(dir: &Path, table: &Table<T>, optional: bool, problems: &mut Vec<Problem>) -> Vec<Row> {
     let file = table.file;
-    let mut rows = Vec::new();
-    let bytes = match std::fs::read(dir.join(file)) {
+    let path = dir.join(file);
+    let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return rows,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return Vec::new(),
         Err(e) => {
             problems.push(Problem::new(
                 file,
                 None,
                 None,
-                format!("cannot read {}: {e}", dir.join(file).display()),
+                format!("cannot read {}: {e}", path.display()),
                 format!("put {file} in the folder; {}", table.header_hint()),
             ));
-            return rows;
+            return Vec::new();
         }
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+    parse_rows(&bytes, file, table, problems)
+}
+
+/// The rows of the CSV text `bytes` of `table`, its problems named after the file `file`.
+fn parse_rows<T>(bytes: &[u8], file: &str, table: &Table<T>, problems: &mut Vec<Problem>) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -452,7 +505,7 @@ fn read_rows<T>(dir: &Path, table: &Table<T>, optional: bool, problems: &mut Vec
             }
         }
         if n == 0 {
-            index = header_index(table, &cells, line, problems);
+            index = header_index(table, file, &cells, line, problems);
             continue;
         }
         if cells.iter().all(String::is_empty) {
@@ -493,8 +546,13 @@ fn read_rows<T>(dir: &Path, table: &Table<T>, optional: bool, problems: &mut Vec
 
 /// The table column of each column of the header line (`None` for an unknown or repeated one),
 /// reporting unknown, repeated and missing required columns.
-fn header_index<T>(table: &Table<T>, names: &[String], line: u64, problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
-    let file = table.file;
+fn header_index<T>(
+    table: &Table<T>,
+    file: &str,
+    names: &[String],
+    line: u64,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<usize>> {
     let mut index = Vec::with_capacity(names.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (k, name) in names.iter().enumerate() {
@@ -651,9 +709,7 @@ pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
         .iter()
         .map(|r| SESSIONS.read_row(r, &mut problems))
         .collect();
-    let procedures: Vec<ProcedureDto> = (procedure_rows.iter())
-        .map(|r| PROCEDURES.read_row(r, &mut problems))
-        .collect();
+    let procedures = read_procedures(&procedure_rows, PROCEDURES_FILE, &mut problems);
 
     match settings {
         Some(s) if problems.is_empty() => Ok(Imported {
@@ -675,9 +731,53 @@ pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
     }
 }
 
+/// The cases of the rows of a procedures table (`file` names it in problems). A
+/// `booked_notified` without a `booked_session` is a problem: a booking names its list.
+fn read_procedures(rows: &[Row], file: &str, problems: &mut Vec<Problem>) -> Vec<ProcedureDto> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let p = PROCEDURES.read_row_in(row, file, problems);
+        if p.booked.as_ref().is_some_and(|b| b.session.is_empty()) {
+            problems.push(Problem::new(
+                file,
+                Some(row.line),
+                Some("booked_notified".into()),
+                "booked_notified is given but booked_session is empty",
+                "name the list the case is booked into in booked_session, or leave both empty",
+            ));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Reads a CSV file of cases with the columns of the folder's `procedures.csv` (any order, the
+/// same cells), e.g. the newly cancelled cases of `rebook restrike --new-cases`. Every problem
+/// names the file by `path`, the line and the column.
+pub fn import_procedures(path: &Path) -> Result<Vec<ProcedureDto>, Vec<Problem>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Problem::new(
+            &name,
+            None,
+            None,
+            format!("cannot read the file: {e}"),
+            PROCEDURES.header_hint(),
+        )]
+    })?;
+    let mut problems = Vec::new();
+    let rows = parse_rows(&bytes, &name, &PROCEDURES, &mut problems);
+    let procedures = read_procedures(&rows, &name, &mut problems);
+    if problems.is_empty() {
+        Ok(procedures)
+    } else {
+        Err(problems)
+    }
+}
+
 struct Reader<'a> {
     problems: &'a mut Vec<Problem>,
-    file: &'static str,
+    file: &'a str,
     line: u64,
 }
 
