@@ -46,6 +46,7 @@
 //!
 //! ## The rooms (calls run downward only; `tests/architecture.rs` enforces it)
 //! - [`cli`]: the command line, one file per command family, exit codes in one place.
+//! - [`restrike`]: the re-planning instance after a further strike (SPEC.md section 8).
 //! - [`batch`]: many trusts × strategies in parallel, summary rows and files; [`bench`](mod@bench):
 //!   benchmark runners.
 //! - [`report`]: self-contained HTML pages; [`metrics`]: one definition of every number;
@@ -70,6 +71,7 @@ pub mod io;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod restrike;
 pub mod rules;
 pub mod schedule;
 pub mod stats;

@@ -23,6 +23,7 @@ mod generate;
 mod input;
 mod progress;
 mod report;
+mod restrike;
 mod solve;
 mod validate;
 mod values;
@@ -57,6 +58,7 @@ enum Command {
     Solve(solve::SolveArgs),
     Compare(solve::CompareArgs),
     Report(report::ReportArgs),
+    Restrike(Box<restrike::RestrikeArgs>),
     Generate(Box<generate::GenerateArgs>),
     Stats(generate::StatsArgs),
     /// Read an instance written by people (a folder of CSV files) into instance JSON.
@@ -91,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Solve(args) => solve::solve(args),
         Command::Compare(args) => solve::compare(args),
         Command::Report(args) => report::report(args),
+        Command::Restrike(args) => restrike::restrike(args),
         Command::Generate(args) => generate::generate(args),
         Command::Stats(args) => generate::stats(args),
         Command::Import { format } => convert::import(format),
