@@ -8,7 +8,7 @@ use predicates::prelude::*;
 use proptest::prelude::*;
 use rebook::generate::{self, scenarios, GeneratedFile};
 use rebook::io::csv;
-use rebook::io::instance::InstanceFile;
+use rebook::io::instance::{BookedDto, InstanceFile, Setting};
 use rebook::io::validate::validate;
 use std::path::Path;
 
@@ -52,6 +52,111 @@ fn csv_round_trip_keeps_switched_off_rules_and_every_optional_field() {
     inst.surgeons[0].unavailable = vec!["2016-05-04".into(), "2016-05-05".into()];
     inst.procedures[0].name = Some("Hernia, \"open\" repair".into());
     assert_eq!(round_trip(&inst), inst);
+}
+
+#[test]
+fn csv_round_trip_keeps_bookings_and_the_re_planning_settings() {
+    // SPEC.md section 8: bookings live and void, notified or not or unsaid, times cancelled, and
+    // the new rule and weights in settings.json.
+    let text = std::fs::read_to_string("tests/fixtures/objective/instance.json").unwrap();
+    let mut inst = rebook::io::json::parse::<InstanceFile>(&text).unwrap();
+    let session = inst.sessions[0].id.clone();
+    let booked = |session: &str, notified: Option<bool>| {
+        Some(BookedDto {
+            session: session.to_string(),
+            notified,
+        })
+    };
+    inst.procedures[0].booked = booked(&session, Some(true));
+    inst.procedures[0].times_cancelled = Some(2);
+    inst.procedures[1].booked = booked("LOST-LIST", Some(false));
+    inst.procedures[1].times_cancelled = Some(3);
+    if inst.procedures.len() > 2 {
+        inst.procedures[2].booked = booked(&session, None);
+    }
+    inst.rules.keep_notified_days = Setting::Set(14);
+    inst.objective.moved.notified = Some(250);
+    inst.objective.moved.unnotified = Some(5);
+    inst.objective.breach.repeat_cancellation = Some(90);
+    let back = round_trip(&inst);
+    assert_eq!(back, inst);
+    // The columns come at the end of procedures.csv; settings.json holds the new fields.
+    let files = csv::export_files(&inst).unwrap();
+    let procedures = String::from_utf8(files.iter().find(|f| f.0 == "procedures.csv").unwrap().1.clone()).unwrap();
+    assert!(
+        procedures.starts_with("id,patient,specialty,name,duration,surgeon,priority,referral,listed,original_date,cancelled_on_day,earliest,deadline,unavailable,booked_session,booked_notified,times_cancelled\n"),
+        "{procedures}"
+    );
+    assert!(procedures.contains(&format!(",{session},true,2\n")), "{procedures}");
+    assert!(procedures.contains(",LOST-LIST,false,3\n"), "{procedures}");
+    let settings = String::from_utf8(files.iter().find(|f| f.0 == "settings.json").unwrap().1.clone()).unwrap();
+    for field in [
+        "\"keep_notified_days\": 14",
+        "\"repeat_cancellation\": 90",
+        "\"unnotified\": 5",
+    ] {
+        assert!(settings.contains(field), "{field} in {settings}");
+    }
+    // An empty booked session cannot go to CSV (it would read back as no booking).
+    inst.procedures[0].booked = booked("", Some(true));
+    let problems = csv::export_files(&inst).unwrap_err();
+    assert!(
+        problems.iter().any(|p| p.column.as_deref() == Some("booked_session")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn the_bundled_re_planning_example_is_lossless_through_csv() {
+    let text = std::fs::read_to_string("instances/replan-example/medway-RPA.json").unwrap();
+    let inst = rebook::io::json::parse::<InstanceFile>(&text).unwrap();
+    assert!(inst.procedures.iter().any(|p| p.booked.is_some()));
+    let back = round_trip(&inst);
+    assert!(rebook::io::json::pretty(&back) == text.as_bytes(), "byte for byte");
+}
+
+#[test]
+fn a_file_of_procedures_reads_alone_with_its_problems_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.csv");
+    write(
+        dir.path(),
+        "new.csv",
+        "id,specialty,duration,priority,booked_session,booked_notified,times_cancelled\n\
+         N1,urology,60,P3,,,\n\
+         N2,urology,45,P4,K1,no,2\n",
+    );
+    let cases = csv::import_procedures(&path).unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].booked, None);
+    assert_eq!(cases[0].times_cancelled, None);
+    assert_eq!(
+        cases[1].booked,
+        Some(BookedDto {
+            session: "K1".into(),
+            notified: Some(false)
+        })
+    );
+    assert_eq!(cases[1].times_cancelled, Some(2));
+    write(
+        dir.path(),
+        "new.csv",
+        "id,specialty,duration,priority,booked_notified,times_cancelled\nN1,urology,60,P3,true,twice\n",
+    );
+    let problems: Vec<String> = csv::import_procedures(&path)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let name = path.display().to_string();
+    for e in [
+        format!("{name}, line 2, column booked_notified: booked_notified is given but booked_session is empty"),
+        format!("{name}, line 2, column times_cancelled: 'twice' is not a whole number"),
+    ] {
+        assert!(problems.iter().any(|p| p.starts_with(&e)), "{e} in {problems:#?}");
+    }
+    let missing = csv::import_procedures(&dir.path().join("none.csv")).unwrap_err();
+    assert!(missing[0].to_string().contains("cannot read the file"), "{missing:?}");
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -160,6 +265,14 @@ fn broken_csv_files_are_reported_with_file_line_and_column() {
             "procedures.csv",
             "id,specialty,duration,priority,cancelled_on_day\nC1,urology,80,P3,perhaps\n",
             &["procedures.csv, line 2, column cancelled_on_day: 'perhaps' is not true or false"],
+        ),
+        (
+            "procedures.csv",
+            "id,specialty,duration,priority,booked_session,booked_notified\nC1,urology,80,P3,K1,perhaps\nC2,urology,80,P3,,yes\n",
+            &[
+                "procedures.csv, line 2, column booked_notified: 'perhaps' is not true or false",
+                "procedures.csv, line 3, column booked_notified: booked_notified is given but booked_session is empty",
+            ],
         ),
         (
             "duties.csv",
