@@ -218,6 +218,201 @@ fn mip_equals_brute_force_on_tiny_instances() {
     eprintln!("{compared} compared, {infeasible} infeasible, {resolved} re-solved without presolve");
 }
 
+/// Tiny instance `seed` with a published plan's bookings on top (SPEC.md section 8): most
+/// cases booked, mostly in a list rule 2 allows, some void (their list lost), some not yet
+/// notified; `times_cancelled` 1–3 (the original date is 28 days before the horizon starts, so
+/// a twice-cancelled case breaches on every later day); a random `keep_notified_days` (off, or
+/// 1–4 days of the 4-day horizon) and random `moved` and `repeat_cancellation` weights. `None`
+/// when validation rejects it (an unmeetable deadline, E119, E120).
+fn tiny_booked(seed: u64) -> Option<Instance> {
+    let mut v = tiny(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.json");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let base = rebook::io::load_instance(&path).instance?;
+    let mut r = Rng(seed ^ 0x5EC7_1008);
+    v["rules"]["keep_notified_days"] =
+        [Value::Null, json!(1), json!(2), json!(3), json!(4)][r.below(5) as usize].clone();
+    let (notified, unnotified) = ([40, 100, 300][r.below(3) as usize], [0, 30][r.below(2) as usize]);
+    v["objective"]["moved"] = json!({"notified": notified, "unnotified": unnotified});
+    v["objective"]["breach"] = json!({"repeat_cancellation": ([60, 150])[r.below(2) as usize]});
+    let n_sessions = base.sessions.len();
+    for (p, pr) in v["procedures"].as_array_mut().unwrap().iter_mut().enumerate() {
+        if r.chance(75) {
+            let eligible: Vec<usize> = (0..n_sessions)
+                .filter(|&k| !base.eligible_surgeons(p, k).is_empty())
+                .collect();
+            let session = if r.chance(20) {
+                format!("LOST{p}")
+            } else if !eligible.is_empty() && r.chance(85) {
+                base.sessions[eligible[r.below(eligible.len() as u64) as usize]]
+                    .id
+                    .clone()
+            } else {
+                base.sessions[r.below(n_sessions as u64) as usize].id.clone()
+            };
+            pr["booked"] = json!({"session": session, "notified": r.chance(70)});
+        }
+        pr["times_cancelled"] = json!(1 + r.below(3));
+    }
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    rebook::io::load_instance(&path).instance
+}
+
+/// What the tiny instances with bookings exercised, so that the test cannot pass on instances
+/// that never use a rule.
+#[derive(Debug, Default)]
+struct Exercised {
+    must_keep: usize,
+    void: usize,
+    unnotified: usize,
+    moved_in_optimum: usize,
+    kept_in_optimum: usize,
+    repeat_breach_in_optimum: usize,
+}
+
+impl Exercised {
+    fn count(&mut self, inst: &Instance, placements: &[Placement]) {
+        let pr = &inst.procedures;
+        self.must_keep += (0..pr.len()).filter(|&p| inst.must_keep(p).is_some()).count();
+        self.void += pr.iter().filter(|p| p.void_booking()).count();
+        self.unnotified += pr
+            .iter()
+            .filter(|p| p.booked.as_ref().is_some_and(|b| !b.notified))
+            .count();
+        for (p, case) in pr.iter().enumerate() {
+            let Some(booked) = case.live_booking() else { continue };
+            if placements.iter().any(|pl| pl.procedure == p && pl.session == booked) {
+                self.kept_in_optimum += 1;
+            } else {
+                self.moved_in_optimum += 1;
+            }
+        }
+        self.repeat_breach_in_optimum += placements
+            .iter()
+            .filter(|pl| schedule::missed(&pr[pl.procedure], inst.sessions[pl.session].date).repeat_cancellation)
+            .count();
+    }
+}
+
+/// Re-planning (SPEC.md section 8) on tiny instances with bookings: the MIP equals brute force
+/// under rule 11 and the `moved` and repeat-cancellation costs (brute force asks the independent
+/// checker), proves infeasibility exactly when brute force finds no plan, and is never worse than
+/// `fifo` or `priority`, whose plans pass the checker too.
+#[test]
+fn mip_equals_brute_force_on_tiny_instances_with_bookings() {
+    let mip = strategy::by_name("mip").unwrap();
+    let (mut compared, mut infeasible, mut heuristic_plans) = (0, 0, 0);
+    let mut seen = Exercised::default();
+    for seed in 0..400 {
+        let Some(inst) = tiny_booked(seed) else { continue };
+        let brute = brute_force(&inst);
+        match (mip.solve(&inst, &SolveOptions::default()), brute) {
+            (Ok(sol), Some(best)) => {
+                let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
+                let report = check(&inst, &file);
+                assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
+                assert_eq!(file.objective, report.recomputed_objective, "seed {seed}");
+                assert_eq!(
+                    file.objective, best,
+                    "seed {seed}: mip {} vs brute force {best}",
+                    file.objective
+                );
+                assert_eq!(sol.solver.status, schedule::Status::Optimal, "seed {seed}");
+                assert!(sol.solver.bound.unwrap() <= best as f64, "seed {seed}");
+                for h in ["fifo", "priority"] {
+                    let Ok(heur) = strategy::by_name(h).unwrap().solve(&inst, &SolveOptions::default()) else {
+                        continue;
+                    };
+                    let hf = rebook::io::schedule::to_file(&inst, h, &heur, Value::Null);
+                    let hr = check(&inst, &hf);
+                    assert!(hr.is_ok(), "seed {seed} {h}: {:?}", hr.violations);
+                    assert_eq!(hf.objective, hr.recomputed_objective, "seed {seed} {h}");
+                    assert!(
+                        file.objective <= hf.objective,
+                        "seed {seed}: mip {} > {h} {}",
+                        file.objective,
+                        hf.objective
+                    );
+                    heuristic_plans += 1;
+                }
+                seen.count(&inst, &sol.placements);
+                compared += 1;
+            }
+            (
+                Err(
+                    SolveError::DeadlineInfeasible { proven: true, .. }
+                    | SolveError::KeptBookingsInfeasible { proven: true, .. },
+                ),
+                None,
+            ) => {
+                for h in ["fifo", "priority"] {
+                    assert!(
+                        strategy::by_name(h)
+                            .unwrap()
+                            .solve(&inst, &SolveOptions::default())
+                            .is_err(),
+                        "seed {seed}: {h}"
+                    );
+                }
+                infeasible += 1;
+            }
+            (got, brute) => panic!(
+                "seed {seed}: mip {:?} but brute force {brute:?}",
+                got.map(|s| s.placements)
+            ),
+        }
+    }
+    eprintln!("{compared} compared, {infeasible} infeasible, {heuristic_plans} heuristic plans; {seen:?}");
+    assert!(
+        compared >= 200,
+        "only {compared} instances compared ({infeasible} infeasible)"
+    );
+    assert!(heuristic_plans >= 300, "{heuristic_plans}");
+    for (what, n) in [
+        ("bookings that must be kept", seen.must_keep),
+        ("void bookings", seen.void),
+        ("unnotified bookings", seen.unnotified),
+        ("bookings kept in the optimum", seen.kept_in_optimum),
+        ("bookings moved in the optimum", seen.moved_in_optimum),
+        (
+            "repeat-cancellation breaches in the optimum",
+            seen.repeat_breach_in_optimum,
+        ),
+    ] {
+        assert!(n >= 20, "only {n} {what}: {seen:?}");
+    }
+}
+
+/// The decomposition (forced) on the tiny instances with bookings: its relaxation bound stays a
+/// true lower bound with the `moved` costs and rule 11, and it reaches the brute-force optimum.
+#[test]
+fn decomposition_is_exact_on_tiny_instances_with_bookings() {
+    let mut compared = 0;
+    let mut must_keep = 0;
+    for seed in 0..150 {
+        let Some(inst) = tiny_booked(seed) else { continue };
+        let Some(best) = brute_force(&inst) else { continue };
+        let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
+        let report = check(&inst, &file);
+        assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
+        assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
+        let bound = sol.solver.bound.unwrap();
+        assert!(
+            bound <= best as f64,
+            "seed {seed}: bound {bound} above the optimum {best}"
+        );
+        must_keep += (0..inst.procedures.len())
+            .filter(|&p| inst.must_keep(p).is_some())
+            .count();
+        compared += 1;
+    }
+    assert!(compared >= 80, "{compared}");
+    assert!(must_keep >= 20, "{must_keep}");
+}
+
 /// The decomposition for large instances (forced here on tiny ones): its relaxation bound is a
 /// true lower bound, its plans pass the checker, and with time to widen its windows to the whole
 /// horizon it reaches the brute-force optimum.

@@ -43,8 +43,31 @@ pub enum SolveError {
         /// strategy failed.
         proven: bool,
     },
+    /// Bookings that must be kept (rule 11, SPEC.md section 8) that the strategy could not keep
+    /// together with the rest of the rules (for example an extra list whose staffing would break
+    /// a safe-hours rule), reported like an impossible deadline.
+    KeptBookingsInfeasible {
+        /// Name of the strategy that gave up.
+        strategy: String,
+        /// Ids of the cases whose booking could not be kept.
+        cases: Vec<String>,
+        /// `true` when no plan can keep them (the instance is infeasible); `false` when only this
+        /// strategy failed.
+        proven: bool,
+    },
     /// The solver failed.
     Solver(String),
+}
+
+/// `a, b, c` of the first ten ids, and ` and N more` for the rest.
+fn listed(cases: &[String]) -> (String, String) {
+    let shown: Vec<&str> = cases.iter().take(10).map(String::as_str).collect();
+    let more = if cases.len() > 10 {
+        format!(" and {} more", cases.len() - 10)
+    } else {
+        String::new()
+    };
+    (shown.join(", "), more)
 }
 
 impl fmt::Display for SolveError {
@@ -55,16 +78,23 @@ impl fmt::Display for SolveError {
                 cases,
                 proven,
             } => {
-                let shown: Vec<&str> = cases.iter().take(10).map(String::as_str).collect();
-                let more = if cases.len() > 10 {
-                    format!(" and {} more", cases.len() - 10)
-                } else {
-                    String::new()
-                };
+                let (shown, more) = listed(cases);
                 if *proven {
-                    write!(f, "no plan can meet the hard deadline of {}{more}: the instance is infeasible (move those deadlines or add lists)", shown.join(", "))
+                    write!(f, "no plan can meet the hard deadline of {shown}{more}: the instance is infeasible (move those deadlines or add lists)")
                 } else {
-                    write!(f, "{strategy} could not place {}{more} by their hard deadline (try --strategy mip, or move those deadlines)", shown.join(", "))
+                    write!(f, "{strategy} could not place {shown}{more} by their hard deadline (try --strategy mip, or move those deadlines)")
+                }
+            }
+            SolveError::KeptBookingsInfeasible {
+                strategy,
+                cases,
+                proven,
+            } => {
+                let (shown, more) = listed(cases);
+                if *proven {
+                    write!(f, "no plan can keep the notified bookings of {shown}{more} in their lists (rule 11): the instance is infeasible (lower rules.keep_notified_days so they may move, or change those lists)")
+                } else {
+                    write!(f, "{strategy} could not keep the notified bookings of {shown}{more} in their lists (rule 11) (try --strategy mip, or lower rules.keep_notified_days)")
                 }
             }
             SolveError::Solver(m) => write!(f, "solver failed: {m}"),

@@ -103,6 +103,15 @@ impl<'a> PlanState<'a> {
         v
     }
 
+    /// Places `p` in session `k` with the first of its surgeons (in the order of
+    /// [`PlanState::place_earliest`]) for whom the placement keeps every rule; `None` when none
+    /// can. For a booking kept in its list (SPEC.md section 8).
+    pub fn place_in(&mut self, p: usize, k: usize) -> Option<Placement> {
+        let s = (self.surgeon_order(p, k).into_iter()).find(|&s| self.check(p, k, s).is_ok())?;
+        self.place(p, k, s);
+        self.placements.last().copied()
+    }
+
     /// Places `p` in the first session of `order` where it fits; otherwise returns why not.
     pub fn place_earliest(&mut self, p: usize, order: &[usize]) -> Result<Placement, Reason> {
         let mut any_eligible = false;

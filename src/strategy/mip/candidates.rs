@@ -28,6 +28,9 @@ pub struct Candidates {
     pub staff_index: BTreeMap<(usize, usize), usize>,
     /// Cases that were statically eligible somewhere but lost every triple to a surgeon limit.
     pub limits_pruned: Vec<bool>,
+    /// Cases whose booking must be kept (rule 11, SPEC.md section 8): their only triples are in
+    /// the booked session and they are always scheduled (no `z` column).
+    pub must_keep: Vec<bool>,
 }
 
 /// Does any safe-hours rule (6–10) apply to new duty items?
@@ -62,9 +65,17 @@ impl Candidates {
         let mut triples = Vec::new();
         let mut by_case = vec![Vec::new(); inst.procedures.len()];
         let mut limits_pruned = vec![false; inst.procedures.len()];
+        let must_keep: Vec<bool> = (0..inst.procedures.len())
+            .map(|p| inst.must_keep(p).is_some())
+            .collect();
         for (p, pr) in inst.procedures.iter().enumerate() {
             let mut static_any = false;
+            // Rule 11: a booking that must be kept drops every other session from the model.
+            let kept = inst.must_keep(p);
             for (k, sess) in inst.sessions.iter().enumerate() {
+                if kept.is_some_and(|b| b != k) {
+                    continue;
+                }
                 for s in inst.eligible_surgeons(p, k) {
                     static_any = true;
                     if let Some(cap) = inst.operating_cap(s, sess.date) {
@@ -107,7 +118,14 @@ impl Candidates {
             staff,
             staff_index,
             limits_pruned,
+            must_keep,
         }
+    }
+
+    /// Whether case `p` must be in every plan of this model: it has a hard deadline, it is
+    /// frozen in a neighbourhood, or its booking must be kept.
+    pub fn scheduled_always(&self, inst: &Instance, p: usize) -> bool {
+        inst.procedures[p].deadline.is_some() || self.forced[p] || self.must_keep[p]
     }
 
     /// The candidates restricted to the triples `keep` accepts, with `forced` cases.
@@ -133,6 +151,7 @@ impl Candidates {
             staff,
             staff_index,
             limits_pruned: self.limits_pruned.clone(),
+            must_keep: self.must_keep.clone(),
         }
     }
 }

@@ -12,7 +12,9 @@
 //!    `Σ_δ w + z = 1`; per date and specialty, minutes of cases with turnaround `≤` free minutes of
 //!    the lists that could take them (lists with an open cost only when opened); a case on a date
 //!    where every list that could take it has an open cost needs one of them opened
-//!    (`w[p,δ] ≤ Σ o[k]`); named surgeons' operating-minute caps per date. It drops the packing into
+//!    (`w[p,δ] ≤ Σ o[k]`); named surgeons' operating-minute caps per date. A case on a date costs
+//!    the least of its placement costs in that date's lists (the `moved` cost is saved only in its
+//!    booked list), and a case whose booking must be kept has no `z`. It drops the packing into
 //!    individual lists, surgeon staffing and the safe-hours rules, and the theatre-switch cost,
 //!    so its optimum is a **lower bound** of the exact problem: the bound and gap we report.
 //! 2. **Day-restricted exact model.** The full model of the parent module, with each case allowed
@@ -274,18 +276,26 @@ impl<'a> DayModel<'a> {
     fn build(&self) -> (HighsProblem, Vec<f64>, Vec<usize>) {
         let inst = self.inst;
         let mut cols = DayColumns::default();
+        // A case on a date costs the least of its placements in that date's lists (the `moved`
+        // cost is only saved in its booked list), so the relaxation stays a lower bound.
         let w: Vec<usize> = self
             .pairs
             .iter()
-            .map(|&(p, d)| cols.add(variable().binary(), schedule::case_cost(inst, p, d) as f64))
+            .map(|&(p, d)| {
+                let cost = (self.lists[&(p, d)].iter())
+                    .map(|&k| schedule::placement_cost(inst, p, k))
+                    .min()
+                    .expect("a (case, date) pair has a list");
+                cols.add(variable().binary(), cost as f64)
+            })
             .collect();
         let mut z = BTreeMap::new();
         let mut nowhere = 0.0;
-        for (p, pr) in inst.procedures.iter().enumerate() {
-            let u = inst.weights.unscheduled[pr.priority.index()] as f64;
+        for p in 0..inst.procedures.len() {
+            let u = schedule::unscheduled_cost(inst, p) as f64;
             if self.full.by_case[p].is_empty() {
                 nowhere += u;
-            } else if pr.deadline.is_none() {
+            } else if !self.full.scheduled_always(inst, p) {
                 z.insert(p, cols.add(variable().min(0.0).max(1.0), u));
             }
         }

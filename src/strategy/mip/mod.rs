@@ -9,7 +9,8 @@
 //!   surgeon's operating cap that date leaves room for it, and — for an unowned list — staffing the list
 //!   alone, on top of the surgeon's fixed roster, breaks no safe-hours rule. The safe-hours rules are
 //!   monotone (adding a duty item never repairs a breach), so a triple removed here can be in no
-//!   feasible plan: the pruning is exact.
+//!   feasible plan: the pruning is exact. A case whose booking must be kept (rule 11, SPEC.md
+//!   section 8) has triples only in its booked session: the kept bookings shrink the model.
 //! - *Y* ⊆ K × S, the **staffing pairs**: unowned session *k* and surgeon *s* with a triple in *T*.
 //!
 //! # Variables
@@ -24,14 +25,18 @@
 //!
 //! # Objective (SPEC.md 4), minimised
 //!
-//! `Σ_p U_p + Σ_t (c(p,d(k)) − U_p)·x[t] + Σ_k open_cost_k·u[k] + switch·Σ w[s,δ]`, where `c` is the
-//! priority-weighted wait plus breach penalties of rebooking *p* on that date and `U_p` the cost of
-//! leaving it unscheduled. Every coefficient is an integer, so an absolute gap below 1 proves
-//! optimality.
+//! `Σ_p U_p + Σ_t (c(p,k) − U_p)·x[t] + Σ_k open_cost_k·u[k] + switch·Σ w[s,δ]`, where `c` is
+//! [`schedule::placement_cost`]: the priority-weighted wait plus breach penalties (the
+//! repeat-cancellation one included) of rebooking *p* on the date of *k*, plus the `moved` cost
+//! when *p* has a live booking in another session; and `U_p` is [`schedule::unscheduled_cost`],
+//! the cost of leaving it unscheduled (plus the `moved` cost of a live booking). Every coefficient
+//! is an integer, so an absolute gap below 1 proves optimality.
 //!
 //! # Constraints (one function each in `model.rs`)
 //!
-//! 1. **Assignment**: `Σ_{t∋p} x[t] ≤ 1`, `= 1` when *p* has a deadline (its triples respect it).
+//! 1. **Assignment**: `Σ_{t∋p} x[t] ≤ 1`, `= 1` when *p* has a deadline (its triples respect it)
+//!    or a booking that must be kept. A kept booking with a single triple has no row: its `x` is
+//!    fixed at 1, and so are the `y` of the list it staffs and the `u` of the list it opens.
 //! 2. **Capacity** (rule 3): `Σ_{t∋k} (dur_p + turnaround)·x[t] ≤ free_k` (× `u[k]` when the list has an
 //!    open cost), and `x[t] ≤ u[k]`.
 //! 3. **Staffing** (rule 4): `x[p,k,s] ≤ y[k,s]`; `Σ_s y[k,s] ≤ 1` for an unshared list. An owned list
@@ -85,6 +90,7 @@ use crate::strategy::greedy::Greedy;
 use candidates::Candidates;
 use driver::{optimise, seconds_left, ModelSize, Plan};
 use highs::HighsModelStatus;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// The `mip` strategy: [`solve`].
@@ -121,7 +127,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
 pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: usize) -> Result<Solution, SolveError> {
     let started = Instant::now();
     let cands = Candidates::prune(inst);
-    no_deadline_case_without_triple(inst, &cands)?;
+    no_case_without_triple(inst, &cands)?;
     let warm = WarmStart::best_heuristic(inst, opts);
     let mut notes = Vec::new();
     if let Some(w) = &warm {
@@ -144,6 +150,12 @@ pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: 
     } else {
         decomposition(&job, warm_placements, full_model_limit, &mut notes)?
     };
+    if found.best.is_none() && warm.is_none() {
+        // No plan at all: say so by name when the bookings that must be kept are the reason.
+        if let Some(cases) = unkeepable_bookings(&job) {
+            return Err(unkept(inst, &cases));
+        }
+    }
     let (placements, objective) = never_worse_than_warm(found.best, warm, opts, &mut notes)?;
     let (status, bound, gap) = verdict(&job, objective, found.bound, found.status);
     let unscheduled = reasons::reasons(inst, &cands, &placements);
@@ -208,12 +220,16 @@ impl WarmStart {
     }
 }
 
-/// Step 1: a case with a deadline that no triple can take proves the instance infeasible.
-fn no_deadline_case_without_triple(inst: &Instance, cands: &Candidates) -> Result<(), SolveError> {
-    let impossible: Vec<String> = inst
-        .procedures
-        .iter()
-        .enumerate()
+/// Step 1: a case whose booking must be kept, or with a deadline, that no triple can take
+/// proves the instance infeasible (the pruning is exact).
+fn no_case_without_triple(inst: &Instance, cands: &Candidates) -> Result<(), SolveError> {
+    let unkeepable: Vec<usize> = (0..inst.procedures.len())
+        .filter(|&p| cands.must_keep[p] && cands.by_case[p].is_empty())
+        .collect();
+    if !unkeepable.is_empty() {
+        return Err(unkept(inst, &unkeepable));
+    }
+    let impossible: Vec<String> = (inst.procedures.iter().enumerate())
         .filter(|(p, pr)| pr.deadline.is_some() && cands.by_case[*p].is_empty())
         .map(|(_, pr)| pr.id.clone())
         .collect();
@@ -228,11 +244,14 @@ fn no_deadline_case_without_triple(inst: &Instance, cands: &Candidates) -> Resul
     }
 }
 
-/// The model proved that no plan places every case with a deadline.
-fn deadline_cases_infeasible(inst: &Instance) -> SolveError {
-    let mandatory: Vec<String> = inst
-        .procedures
-        .iter()
+/// The model proved that no plan keeps every rule: the bookings that must be kept cannot all
+/// be (named by [`unkeepable_bookings`]), or else the cases with a deadline cannot all be placed
+/// (with those bookings kept).
+fn infeasibility(job: &Job) -> SolveError {
+    if let Some(cases) = unkeepable_bookings(job) {
+        return unkept(job.inst, &cases);
+    }
+    let mandatory: Vec<String> = (job.inst.procedures.iter())
         .filter(|p| p.deadline.is_some())
         .map(|p| p.id.clone())
         .collect();
@@ -241,6 +260,75 @@ fn deadline_cases_infeasible(inst: &Instance) -> SolveError {
         cases: mandatory,
         proven: true,
     }
+}
+
+/// The proof that the bookings of `cases` cannot all be kept.
+fn unkept(inst: &Instance, cases: &[usize]) -> SolveError {
+    SolveError::KeptBookingsInfeasible {
+        strategy: "mip".into(),
+        cases: cases.iter().map(|&p| inst.procedures[p].id.clone()).collect(),
+        proven: true,
+    }
+}
+
+/// The bookings that must be kept and cannot all be, when a model of them alone is proven
+/// infeasible; `None` otherwise. They fall apart into groups that share no session and no
+/// surgeon (so no rule links two groups); each group is solved alone and the cases of the
+/// infeasible groups are named. Only run once a model has been proven infeasible, with at least
+/// a few seconds per group, past the time limit if need be (it is a diagnosis).
+fn unkeepable_bookings(job: &Job) -> Option<Vec<usize>> {
+    let inst = job.inst;
+    let kept: Vec<usize> = (0..inst.procedures.len()).filter(|&p| job.cands.must_keep[p]).collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let proven_infeasible = |cases: &[usize]| {
+        let mut inside = vec![false; inst.procedures.len()];
+        for &p in cases {
+            inside[p] = true;
+        }
+        let sub = job
+            .cands
+            .subset(inst, |t| inside[t.p], vec![false; inst.procedures.len()]);
+        let deadline = Instant::now() + Duration::from_secs_f64(seconds_left(job.deadline).max(5.0));
+        let mut notes = Vec::new();
+        optimise(inst, &sub, None, job.opts, deadline, &mut notes).is_ok_and(|o| o.infeasible)
+    };
+    if !proven_infeasible(&kept) {
+        return None;
+    }
+    // Groups: union-find over the cases, joining cases that share a session or a surgeon.
+    let mut parent: Vec<usize> = (0..inst.procedures.len()).collect();
+    fn root(parent: &mut [usize], mut p: usize) -> usize {
+        while parent[p] != p {
+            parent[p] = parent[parent[p]];
+            p = parent[p];
+        }
+        p
+    }
+    let mut first_by_session: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut first_by_surgeon: BTreeMap<usize, usize> = BTreeMap::new();
+    for &p in &kept {
+        for &t in &job.cands.by_case[p] {
+            let tr = job.cands.triples[t];
+            for other in [
+                *first_by_session.entry(tr.k).or_insert(p),
+                *first_by_surgeon.entry(tr.s).or_insert(p),
+            ] {
+                let (a, b) = (root(&mut parent, p), root(&mut parent, other));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &p in &kept {
+        groups.entry(root(&mut parent, p)).or_default().push(p);
+    }
+    let named: Vec<usize> = (groups.into_values())
+        .filter(|g| proven_infeasible(g))
+        .flatten()
+        .collect();
+    Some(if named.is_empty() { kept } else { named })
 }
 
 /// Step 3: no case can go anywhere, so the empty plan is optimal.
@@ -265,7 +353,7 @@ fn nothing_to_optimise(inst: &Instance, cands: &Candidates, started: Instant) ->
 fn full_model(job: &Job, start: Option<&[Placement]>, notes: &mut Vec<String>) -> Result<Found, SolveError> {
     let o = optimise(job.inst, job.cands, start, job.opts, job.deadline, notes)?;
     if o.infeasible {
-        return Err(deadline_cases_infeasible(job.inst));
+        return Err(infeasibility(job));
     }
     Ok(Found {
         best: o.best,

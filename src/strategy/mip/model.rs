@@ -50,12 +50,30 @@ impl Columns {
 /// The model of candidates `c` with the lazy no-good `cuts` found so far.
 pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
     let mut cols = Columns::default();
-    let x: Vec<usize> = c.triples.iter().map(|_| cols.add(variable().binary())).collect();
-    let y: Vec<usize> = c.staff.iter().map(|_| cols.add(variable().binary())).collect();
+    // Rule 11: a kept booking with a single triple is fixed, with the list it staffs and opens.
+    let fixed: Vec<bool> = (c.triples.iter())
+        .map(|t| c.must_keep[t.p] && c.by_case[t.p].len() == 1)
+        .collect();
+    let fixed_pairs: BTreeSet<(usize, usize)> = (c.triples.iter().zip(&fixed))
+        .filter(|(_, &f)| f)
+        .map(|(t, _)| (t.k, t.s))
+        .collect();
+    let binary = |fix: bool| {
+        if fix {
+            variable().binary().min(1.0)
+        } else {
+            variable().binary()
+        }
+    };
+    let x: Vec<usize> = fixed.iter().map(|&f| cols.add(binary(f))).collect();
+    let y: Vec<usize> = (c.staff.iter())
+        .map(|ks| cols.add(binary(fixed_pairs.contains(ks))))
+        .collect();
     let mut u = BTreeMap::new();
     for t in &c.triples {
         if inst.sessions[t.k].open_cost > 0 && !u.contains_key(&t.k) {
-            let col = cols.add(variable().binary());
+            let opened = fixed_pairs.range((t.k, 0)..=(t.k, usize::MAX)).next().is_some();
+            let col = cols.add(binary(opened));
             u.insert(t.k, col);
         }
     }
@@ -108,25 +126,23 @@ fn objective(
     x: &[usize],
     u: &BTreeMap<usize, usize>,
 ) -> (Expression, Vec<Option<usize>>, Option<usize>) {
-    let weights = &inst.weights;
     let mut objective = Expression::with_capacity(c.triples.len() + u.len() + inst.procedures.len());
     let mut z = vec![None; inst.procedures.len()];
     let mut nowhere = 0.0;
-    for (p, pr) in inst.procedures.iter().enumerate() {
-        let unscheduled = weights.unscheduled[pr.priority.index()] as f64;
-        if c.by_case[p].is_empty() {
+    for (p, (ts, zp)) in c.by_case.iter().zip(z.iter_mut()).enumerate() {
+        let unscheduled = schedule::unscheduled_cost(inst, p) as f64;
+        if ts.is_empty() {
             nowhere += unscheduled;
             continue;
         }
-        for &t in &c.by_case[p] {
-            let tr = c.triples[t];
-            let coef = schedule::case_cost(inst, p, inst.sessions[tr.k].date);
+        for &t in ts {
+            let coef = schedule::placement_cost(inst, p, c.triples[t].k);
             objective.add_mul(coef as f64, cols.list[x[t]]);
         }
-        if pr.deadline.is_none() && !c.forced[p] {
+        if !c.scheduled_always(inst, p) {
             let col = cols.add(variable().min(0.0).max(1.0));
             objective.add_mul(unscheduled, cols.list[col]);
-            z[p] = Some(col);
+            *zp = Some(col);
         }
     }
     let one = if nowhere > 0.0 {
@@ -150,10 +166,11 @@ fn sum(cols: &Columns, terms: impl IntoIterator<Item = (f64, usize)>) -> Express
     e
 }
 
-/// Family 1: each case once, or unscheduled (`z[p]`); a case with a deadline has no `z`.
+/// Family 1: each case once, or unscheduled (`z[p]`); a case with a deadline has no `z`, and a
+/// kept booking with a single triple needs no row (its column is fixed at 1).
 fn assignment_rows(c: &Candidates, cols: &Columns, x: &[usize], z: &[Option<usize>], rows: &mut Vec<Constraint>) {
     for (p, ts) in c.by_case.iter().enumerate() {
-        if ts.is_empty() {
+        if ts.is_empty() || (c.must_keep[p] && ts.len() == 1) {
             continue;
         }
         let mut e = sum(cols, ts.iter().map(|&t| (1.0, x[t])));
