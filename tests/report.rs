@@ -204,6 +204,9 @@ fn plan_page_of_a_kent_trust() {
     assert!(html.contains("18 weeks") && html.contains("28 days"));
     let timeline = &parsed.text_in["theatre-timeline"];
     assert!(timeline.contains("already booked"));
+    // No published plan: no moved patients, no kept bookings, no re-planning cards.
+    assert!(!parsed.ids.iter().any(|i| i == "moved"));
+    assert!(!html.contains("class=\"kept\"") && !html.contains("bookings kept"));
     // The breach figures match the metrics the strategy wrote.
     for (kind, label) in [
         ("cancelled_on_day", "over the 28-day rule"),
@@ -214,6 +217,107 @@ fn plan_page_of_a_kent_trust() {
         let card = format!("<div class=\"value\">{n}</div>\n<div class=\"label\">{label}</div>");
         assert!(html.contains(&card), "{card}");
     }
+}
+
+/// The card of `label` with its value, as the plan page writes it.
+fn card(value: impl std::fmt::Display, label: &str) -> String {
+    format!("<div class=\"value\">{value}</div>\n<div class=\"label\">{label}</div>")
+}
+
+#[test]
+fn plan_page_of_a_re_plan_shows_the_moved_patients_and_the_kept_bookings() {
+    let inst = common::load(&common::root().join("instances/replan-example/medway-RPA.json"));
+    for name in ["priority", "mip"] {
+        let (file, report) = common::solve_and_check(&inst, name);
+        assert!(report.is_ok(), "{name}: {:#?}", report.violations);
+        let (html, parsed) = check_plan(&inst, &file);
+        dump(&format!("plan-replan-medway-RPA-{name}.html"), &html);
+        let parsed_moved = parse(&html, &["moved"]);
+        assert!(parsed.ids.iter().any(|i| i == "moved"), "{name}: no #moved");
+        assert!(
+            html.contains("href=\"#moved\""),
+            "{name}: the navigation links the moved patients"
+        );
+        // The cards are the metrics the strategy wrote.
+        let m = &file.metrics;
+        for (key, label) in [
+            ("kept", "bookings kept"),
+            ("moved_notified", "notified patients moved"),
+            ("moved_unnotified", "unnotified bookings moved"),
+            ("void_bookings", "void bookings"),
+        ] {
+            let want = card(m[key].as_u64().unwrap(), label);
+            assert!(html.contains(&want), "{name}: {want}");
+        }
+        let repeat = card(
+            m["breaches"]["repeat_cancellation"].as_u64().unwrap(),
+            "cancelled twice, over 28 days",
+        );
+        assert!(html.contains(&repeat), "{name}: {repeat}");
+        // Every kept booking is outlined once on the timeline.
+        assert_eq!(
+            html.matches("class=\"kept\"").count() as u64,
+            m["kept"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert!(m["kept"].as_u64().unwrap() > 0);
+        // The moved table lists exactly the booked cases not in their booked list.
+        let moved = &parsed_moved.text_in["moved"];
+        let at: BTreeMap<&str, &str> = (file.assignments.iter())
+            .map(|a| (a.procedure.as_str(), a.session.as_str()))
+            .collect();
+        let mut listed = 0;
+        for pr in &inst.procedures {
+            let Some(b) = &pr.booked else { continue };
+            let kept = at.get(pr.id.as_str()) == Some(&b.session_id.as_str());
+            assert_eq!(moved.contains(&format!(" {} ", pr.id)), !kept, "{name}: {}", pr.id);
+            if !kept {
+                listed += 1;
+                assert!(moved.contains(&b.session_id), "{name}: {} booked list", pr.id);
+            }
+        }
+        let void = m["void_bookings"].as_u64().unwrap() as usize;
+        assert!(void > 0);
+        assert_eq!(moved.matches("list lost to the strike (void booking)").count(), void);
+        let by = if name == "mip" {
+            "the optimiser"
+        } else {
+            "the priority strategy"
+        };
+        assert_eq!(
+            moved.matches(&format!("moved by {by}")).count(),
+            listed - void,
+            "{name}"
+        );
+    }
+    // A notified patient the plan leaves out: moved, told, not rebooked.
+    let (mut file, _) = common::solve_and_check(&inst, "priority");
+    let i = (file.assignments.iter())
+        .position(|a| {
+            let pr = &inst.procedures[inst.procedure_index(&a.procedure).unwrap()];
+            pr.booked
+                .as_ref()
+                .is_some_and(|b| b.notified && b.session_id == a.session)
+        })
+        .unwrap();
+    let a = file.assignments.remove(i);
+    file.unscheduled.push(rebook::io::schedule::UnscheduledDto {
+        procedure: a.procedure.clone(),
+        reason: "capacity".into(),
+    });
+    let (html, _) = check_plan(&inst, &file);
+    let moved = parse(&html, &["moved"]).text_in["moved"].clone();
+    let row = format!("{} ", a.procedure);
+    let from = moved
+        .find(&row)
+        .unwrap_or_else(|| panic!("{} not in {moved}", a.procedure));
+    let rest = &moved[from..];
+    assert!(
+        rest.contains("not rebooked (Lists full)")
+            && rest.contains("yes")
+            && rest.contains("moved by the priority strategy"),
+        "{rest}"
+    );
 }
 
 #[test]

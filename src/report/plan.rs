@@ -18,7 +18,8 @@ use crate::text::plural;
 use chrono::{Days, NaiveDate, NaiveTime, Timelike};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Section ids of the page, in order, with their navigation labels.
+/// Section ids of the page, in order, with their navigation labels. The moved patients
+/// ([`MOVED`]) follow the cases not rebooked when the instance re-plans a published plan.
 const SECTIONS: [(&str, &str); 7] = [
     ("key-figures", "Key figures"),
     ("theatre-timeline", "Theatre timeline"),
@@ -28,6 +29,9 @@ const SECTIONS: [(&str, &str); 7] = [
     ("operating-lists", "Operating lists"),
     ("verdict", "Check"),
 ];
+
+/// The section of the patients a re-plan moves (SPEC.md section 8), with its navigation label.
+const MOVED: (&str, &str) = ("moved", "Moved patients");
 
 /// One assignment of the schedule, resolved against the instance where its ids allow.
 struct Case<'a> {
@@ -53,6 +57,9 @@ struct Plan<'a> {
     check: &'a CheckReport,
     /// What could not be resolved, in plain words.
     problems: Vec<String>,
+    /// The instance re-plans a published plan (SPEC.md section 8): some case has a booking or
+    /// was cancelled more than once.
+    replan: bool,
 }
 
 fn clock_minutes(t: NaiveTime) -> i64 {
@@ -149,6 +156,23 @@ impl<'a> Plan<'a> {
             solution,
             check,
             problems,
+            replan: inst
+                .procedures
+                .iter()
+                .any(|p| p.booked.is_some() || p.times_cancelled >= 2),
+        }
+    }
+
+    /// Whether some case has a booking of a published plan (live or void).
+    fn has_bookings(&self) -> bool {
+        self.inst.procedures.iter().any(|p| p.booked.is_some())
+    }
+
+    /// Whether the assignment `c` keeps its case's published booking.
+    fn keeps_booking(&self, c: &Case) -> bool {
+        match (c.proc_, c.session) {
+            (Some(p), Some(k)) => self.inst.procedures[p].live_booking() == Some(k),
+            _ => false,
         }
     }
 
@@ -198,20 +222,31 @@ pub fn page(inst: &Instance, sch: &ScheduleFile, check: &CheckReport, source: &s
     };
     let mut w = page_start(&format!("Rebooking plan – {trust} – {}", sch.strategy));
     let mut ids = Ids::default();
-    for (id, _) in SECTIONS {
+    for (id, _) in SECTIONS.iter().chain([&MOVED]) {
         ids.reserve(id);
     }
     for id in ["wait-distribution", "rtt-distribution", "breaches"] {
         ids.reserve(id);
     }
     header(&mut w, &plan, &trust, source);
-    nav(&mut w, &SECTIONS);
+    let mut sections = SECTIONS.to_vec();
+    if plan.has_bookings() {
+        let at = sections
+            .iter()
+            .position(|(id, _)| *id == "unscheduled")
+            .map_or(0, |i| i + 1);
+        sections.insert(at, MOVED);
+    }
+    nav(&mut w, &sections);
     verdict_summary(&mut w, &plan);
     key_figures(&mut w, &plan);
     theatre_timeline(&mut w, &plan, &mut ids);
     surgeon_hours(&mut w, &plan, &mut ids);
     waits(&mut w, &plan);
     unscheduled(&mut w, &plan);
+    if plan.has_bookings() {
+        moved(&mut w, &plan);
+    }
     operating_lists(&mut w, &plan);
     verdict_details(&mut w, &plan);
     w.open("footer", &[("class", &"small-print")]);
@@ -484,6 +519,9 @@ fn key_figures(w: &mut Writer, plan: &Plan) {
         &format!("{:.0} %", m.utilisation_of_free_minutes * 100.0),
         "cases and turnaround, of all free list time",
     );
+    if plan.replan {
+        replan_cards(w, plan);
+    }
     w.close();
 
     // Rebooked and not rebooked by priority.
@@ -524,6 +562,48 @@ fn key_figures(w: &mut Writer, plan: &Plan) {
     w.close();
 }
 
+/// The figures of a re-plan (SPEC.md section 8): the published bookings kept, moved and void,
+/// and the twice-cancelled cases past 28 days.
+fn replan_cards(w: &mut Writer, plan: &Plan) {
+    let b = &plan.metrics.bookings;
+    let live = b.kept + b.moved_notified + b.moved_unnotified;
+    if plan.has_bookings() {
+        card(
+            w,
+            "bookings kept",
+            &b.kept.to_string(),
+            &format!(
+                "of {live} live booking{} of the published plan (same list)",
+                plural(live)
+            ),
+        );
+        card(
+            w,
+            "notified patients moved",
+            &b.moved_notified.to_string(),
+            "told a date, now given another list or none",
+        );
+        card(
+            w,
+            "unnotified bookings moved",
+            &b.moved_unnotified.to_string(),
+            "booked but not yet told: moved before anyone was told",
+        );
+        card(
+            w,
+            "void bookings",
+            &b.void_bookings.to_string(),
+            "their list was lost to the strike: rebooked anew",
+        );
+    }
+    card(
+        w,
+        "cancelled twice, over 28 days",
+        &plan.metrics.breaches.repeat_cancellation.to_string(),
+        "cancelled at least twice, rebooked more than 28 days after the last date",
+    );
+}
+
 /// Days with rebooked cases, each a chart of its theatres against clock time.
 fn theatre_timeline(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
     let inst = plan.inst;
@@ -534,6 +614,14 @@ fn theatre_timeline(w: &mut Writer, plan: &Plan, ids: &mut Ids) {
         "One chart per day that has rebooked cases (days without any are left out). Each row is a theatre; each outlined box is a list, labelled with the list and its surgeon. Grey: time already booked before the strike. Coloured: the rebooked cases, by clinical priority, labelled with the case number; the gaps between them are the turnaround.",
     );
     priority_legend(w, &[("already booked", svg::BOOKED_FILL)]);
+    if plan.cases.iter().any(|c| plan.keeps_booking(c)) {
+        w.open("p", &[("class", &"legend")]);
+        w.open("span", &[("class", &"legend-item")]);
+        w.elem("span", &[("class", &"swatch kept")], "");
+        w.text("outlined: a kept booking, the list the published plan gave the patient")
+            .close();
+        w.close();
+    }
     // Cases per known list, with known times.
     let mut by_session: BTreeMap<usize, Vec<&Case>> = BTreeMap::new();
     for c in &plan.cases {
@@ -617,6 +705,7 @@ fn list_box(plan: &Plan, k: usize, cases: &[&Case]) -> LaneBox {
             label: "already booked".into(),
             short: "booked".into(),
             tooltip: format!("Already booked before the strike: {}", minutes(booked)),
+            kept: false,
         });
     }
     for c in cases {
@@ -640,6 +729,7 @@ fn list_box(plan: &Plan, k: usize, cases: &[&Case]) -> LaneBox {
             ),
             None => "not in the instance".into(),
         };
+        let kept = plan.keeps_booking(c);
         blocks.push(Block {
             from: start,
             to: end.max(start),
@@ -648,12 +738,14 @@ fn list_box(plan: &Plan, k: usize, cases: &[&Case]) -> LaneBox {
             label: c.a.procedure.clone(),
             short: c.a.procedure.clone(),
             tooltip: format!(
-                "{} {}–{}: {what}; surgeon {}",
+                "{} {}–{}: {what}; surgeon {}{}",
                 c.a.procedure,
                 c.a.start,
                 c.a.end,
-                plan.case_surgeon(c)
+                plan.case_surgeon(c),
+                if kept { "; keeps its published booking" } else { "" }
             ),
+            kept,
         });
     }
     let mut tooltip = format!("List {} {span}, {holder}", sess.id);
@@ -950,11 +1042,19 @@ fn waits(w: &mut Writer, plan: &Plan) {
         "Rebooked cases over a target",
         &[(plan.sch.strategy.clone(), [b.cancelled_on_day, b.priority, b.rtt])],
     );
+    let repeat = if plan.replan {
+        format!(
+            " Cancelled at least twice and rebooked more than 28 days after the last date: {}.",
+            b.repeat_cancellation
+        )
+    } else {
+        String::new()
+    };
     w.elem(
         "figcaption",
         &[],
         format!(
-            "28-day rule: {}; clinical-priority target (P1 3 days, P2 28 days, P3 91 days from listing): {}; 18-week referral-to-treatment target: {}.",
+            "28-day rule: {}; clinical-priority target (P1 3 days, P2 28 days, P3 91 days from listing): {}; 18-week referral-to-treatment target: {}.{repeat}",
             b.cancelled_on_day, b.priority, b.rtt
         ),
     );
@@ -1069,6 +1169,159 @@ fn unscheduled(w: &mut Writer, plan: &Plan) {
     }
     w.close().close();
     w.close();
+}
+
+/// Who moves a booking: the strategy in words.
+fn mover(strategy: &str) -> String {
+    match strategy {
+        "mip" => "the optimiser".into(),
+        "fifo" => "treat in turn (fifo)".into(),
+        "priority" => "the priority strategy".into(),
+        other => format!("strategy {other}"),
+    }
+}
+
+/// One row of the moved patients: the case, its published booking, where it is now and why.
+struct Moved<'a> {
+    case: usize,
+    /// The booked list's id and date (the date of a void booking is the case's original date,
+    /// which re-planning sets to the lost list's date).
+    from: (&'a str, Option<NaiveDate>),
+    notified: bool,
+    void: bool,
+}
+
+/// The patients whose published booking this plan does not keep (SPEC.md section 8): where they
+/// were booked, where they are now, whether they had been told, and why they moved.
+fn moved(w: &mut Writer, plan: &Plan) {
+    let inst = plan.inst;
+    let mut now: BTreeMap<usize, &Case> = BTreeMap::new();
+    for c in &plan.cases {
+        if let Some(p) = c.proc_ {
+            now.insert(p, c);
+        }
+    }
+    let not_rebooked: BTreeMap<usize, &UnscheduledDto> =
+        plan.unscheduled.iter().filter_map(|(p, u)| Some(((*p)?, *u))).collect();
+    let mut rows: Vec<Moved> = Vec::new();
+    for (p, pr) in inst.procedures.iter().enumerate() {
+        let Some(booking) = &pr.booked else { continue };
+        let from = match booking.session {
+            Some(k) if now.get(&p).and_then(|c| c.session) == Some(k) => continue,
+            Some(k) => (inst.sessions[k].id.as_str(), Some(inst.sessions[k].date)),
+            None => (booking.session_id.as_str(), pr.original_date),
+        };
+        rows.push(Moved {
+            case: p,
+            from,
+            notified: booking.notified,
+            void: booking.session.is_none(),
+        });
+    }
+    rows.sort_by(|a, b| (a.from.1, &inst.procedures[a.case].id).cmp(&(b.from.1, &inst.procedures[b.case].id)));
+    let b = &plan.metrics.bookings;
+    let live = b.kept + b.moved_notified + b.moved_unnotified;
+    open_section(w, MOVED.0, format!("Moved patients ({})", rows.len()));
+    w.elem(
+        "p",
+        &[],
+        format!(
+            "Cases that held a booking of the published plan and are not in that list now. A void booking's list was lost to the strike: its patient needs a new date whatever the plan. A live booking moved by the plan costs {} for a patient already told and {} for one not yet told, weighed against waits and targets.",
+            points(inst.weights.moved_notified),
+            points(inst.weights.moved_unnotified)
+        ),
+    );
+    w.elem(
+        "p",
+        &[],
+        format!(
+            "{} of {live} live booking{} kept in their list (outlined on the timeline); {} notified and {} unnotified patient{} moved; {} void booking{}.",
+            b.kept,
+            plural(live),
+            b.moved_notified,
+            b.moved_unnotified,
+            plural(b.moved_notified + b.moved_unnotified),
+            b.void_bookings,
+            plural(b.void_bookings)
+        ),
+    );
+    if rows.is_empty() {
+        w.elem(
+            "p",
+            &[("class", &"muted")],
+            "No patient is moved: every live booking is kept.",
+        );
+        w.close();
+        return;
+    }
+    table_head(
+        w,
+        &[
+            ("Case", ""),
+            ("Priority", ""),
+            ("Booked list", ""),
+            ("Booked date", ""),
+            ("New list", ""),
+            ("New date", ""),
+            ("Patient told", ""),
+            ("Why", ""),
+        ],
+    );
+    let by = mover(&plan.sch.strategy);
+    for r in &rows {
+        let pr = &inst.procedures[r.case];
+        w.open("tr", &[]);
+        w.elem("td", &[("class", &"nowrap")], &pr.id);
+        w.open("td", &[("class", &"nowrap")]);
+        super::page::swatch(w, svg::PRIORITY_FILL[pr.priority.index()]);
+        w.text(pr.priority).close();
+        w.elem("td", &[("class", &"nowrap")], r.from.0);
+        w.elem("td", &[("class", &"nowrap")], r.from.1.map_or_else(|| "–".into(), day));
+        let unscheduled_reason = not_rebooked.get(&r.case).map(|u| {
+            REASONS
+                .iter()
+                .find(|(code, _, _)| *code == u.reason)
+                .map_or_else(|| u.reason.clone(), |(_, title, _)| title.to_string())
+        });
+        match (now.get(&r.case), &unscheduled_reason) {
+            (Some(c), _) => {
+                w.elem("td", &[("class", &"nowrap")], &c.a.session);
+                w.elem(
+                    "td",
+                    &[("class", &"nowrap")],
+                    format!(
+                        "{} {}",
+                        parse_date(&c.a.date).map_or_else(|| c.a.date.clone(), day),
+                        c.a.start
+                    ),
+                );
+            }
+            (None, Some(reason)) => {
+                w.elem("td", &[("colspan", &2)], format!("not rebooked ({reason})"));
+            }
+            (None, None) => {
+                w.elem("td", &[("class", &"flag"), ("colspan", &2)], "not in the schedule");
+            }
+        }
+        w.elem("td", &[], if r.notified { "yes" } else { "no" });
+        w.elem(
+            "td",
+            &[],
+            if r.void {
+                "list lost to the strike (void booking)".to_string()
+            } else {
+                format!("moved by {by}")
+            },
+        );
+        w.close();
+    }
+    w.close().close();
+    w.close();
+}
+
+/// `n` cost points in words.
+fn points(n: i64) -> String {
+    format!("{} point{}", thousands(n), if n == 1 { "" } else { "s" })
 }
 
 /// `text` with its first letter in upper case.

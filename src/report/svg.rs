@@ -19,6 +19,8 @@ pub const PRIORITY_FILL: [&str; 4] = ["#c62828", "#f08c1a", "#3b6db3", "#9a9a9a"
 pub const PRIORITY_INK: [&str; 4] = ["#ffffff", "#1d1d1d", "#ffffff", "#1d1d1d"];
 /// Fill of the part of a list already booked before the strike.
 pub const BOOKED_FILL: &str = "#d4d4d4";
+/// Outline of a case that keeps the booking a published plan gave it (SPEC.md section 8).
+pub const KEPT_OUTLINE: &str = "#212b32";
 /// The three breach kinds as shown in charts and tables, with their fills.
 pub const BREACH_KINDS: [(&str, &str); 3] = [
     ("28-day rule", "#6a3d9a"),
@@ -796,6 +798,8 @@ pub struct Block {
     pub short: String,
     /// Text shown on hover (the SVG `<title>`).
     pub tooltip: String,
+    /// Outlined in [`KEPT_OUTLINE`]: a case that keeps its published booking.
+    pub kept: bool,
 }
 
 /// An outlined box on a lane (a theatre list) with its label and blocks.
@@ -883,16 +887,22 @@ pub fn timeline(w: &mut Writer, id: &str, title: &str, from: i64, to: i64, lanes
             }
             for blk in &b.blocks {
                 let (bx0, bx1) = (x_of(blk.from), x_of(blk.to));
-                w.open(
-                    "rect",
-                    &[
-                        ("x", &N(bx0)),
-                        ("y", &N(y + 23.0)),
-                        ("width", &N((bx1 - bx0).max(1.0))),
-                        ("height", &N(lane_h - 31.0)),
-                        ("fill", &blk.fill),
-                    ],
-                );
+                let (x, y0, width, height) = (N(bx0), N(y + 23.0), N((bx1 - bx0).max(1.0)), N(lane_h - 31.0));
+                let mut attrs: Vec<(&'static str, &dyn fmt::Display)> = vec![
+                    ("x", &x),
+                    ("y", &y0),
+                    ("width", &width),
+                    ("height", &height),
+                    ("fill", &blk.fill),
+                ];
+                if blk.kept {
+                    attrs.extend([
+                        ("stroke", &KEPT_OUTLINE as &dyn fmt::Display),
+                        ("stroke-width", &2),
+                        ("class", &"kept"),
+                    ]);
+                }
+                w.open("rect", &attrs);
                 w.elem("title", &[], &blk.tooltip);
                 w.close();
                 let room = bx1 - bx0 - 4.0;
