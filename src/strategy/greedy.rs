@@ -100,6 +100,16 @@ pub fn run(inst: &Instance, cases: &[usize]) -> Result<GreedyPlan, Vec<usize>> {
 /// the bookings that must be kept.
 fn pass(inst: &Instance, cases: &[usize], deadlines_first: bool) -> Result<GreedyPlan, Vec<usize>> {
     let sessions = session_order(inst);
+    // The surgeons each list's live bookings name: a pooled case kept in an unshared list goes
+    // to the surgeon its list's other bookings need, so that they can be kept too.
+    let mut named_in: Vec<Vec<usize>> = vec![Vec::new(); inst.sessions.len()];
+    for pr in &inst.procedures {
+        if let (Some(k), Some(s)) = (pr.live_booking(), pr.surgeon) {
+            if !named_in[k].contains(&s) {
+                named_in[k].push(s);
+            }
+        }
+    }
     let mut state = PlanState::new(inst);
     let mut done = vec![false; inst.procedures.len()];
     let mut unscheduled = Vec::new();
@@ -108,7 +118,7 @@ fn pass(inst: &Instance, cases: &[usize], deadlines_first: bool) -> Result<Greed
     for &p in cases {
         if let Some(k) = inst.must_keep(p) {
             done[p] = true;
-            if state.place_in(p, k).is_none() {
+            if state.place_in(p, k, &named_in[k]).is_none() {
                 unkept.push(p);
             }
         }
@@ -131,7 +141,7 @@ fn pass(inst: &Instance, cases: &[usize], deadlines_first: bool) -> Result<Greed
             done[p] = true;
             let kept = inst.procedures[p]
                 .live_booking()
-                .is_some_and(|k| state.place_in(p, k).is_some());
+                .is_some_and(|k| state.place_in(p, k, &named_in[k]).is_some());
             if !kept {
                 to_earliest(&mut state, p, &mut unscheduled);
             }
@@ -141,7 +151,7 @@ fn pass(inst: &Instance, cases: &[usize], deadlines_first: bool) -> Result<Greed
     for &p in cases {
         if !done[p] {
             if let Some(k) = inst.procedures[p].live_booking() {
-                done[p] = state.place_in(p, k).is_some();
+                done[p] = state.place_in(p, k, &named_in[k]).is_some();
             }
         }
     }

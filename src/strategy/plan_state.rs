@@ -103,11 +103,14 @@ impl<'a> PlanState<'a> {
         v
     }
 
-    /// Places `p` in session `k` with the first of its surgeons (in the order of
-    /// [`PlanState::place_earliest`]) for whom the placement keeps every rule; `None` when none
-    /// can. For a booking kept in its list (SPEC.md section 8).
-    pub fn place_in(&mut self, p: usize, k: usize) -> Option<Placement> {
-        let s = (self.surgeon_order(p, k).into_iter()).find(|&s| self.check(p, k, s).is_ok())?;
+    /// Places `p` in session `k` with the first of its surgeons for whom the placement keeps
+    /// every rule: one already operating there first, then those in `prefer`, then the rest in
+    /// instance order; `None` when none can. For a booking kept in its list (SPEC.md section 8),
+    /// `prefer` naming the surgeons the list's other bookings need.
+    pub fn place_in(&mut self, p: usize, k: usize, prefer: &[usize]) -> Option<Placement> {
+        let mut surgeons = self.inst.eligible_surgeons(p, k);
+        surgeons.sort_by_key(|s| (!self.operating[k].contains(s), !prefer.contains(s), *s));
+        let s = surgeons.into_iter().find(|&s| self.check(p, k, s).is_ok())?;
         self.place(p, k, s);
         self.placements.last().copied()
     }
