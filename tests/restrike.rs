@@ -707,6 +707,76 @@ fn a_batch_gives_one_instance_per_trust_or_nothing() {
     .unwrap();
     assert!(std::fs::read(out.join("medway-RPA.json")).unwrap() == rebook::io::json::pretty(&lib.instance));
     common::load(&out.join("dartford-gravesham-RN7.json"));
+    // Lost lists of several trusts in one file, and new cases for one trust in a folder.
+    let rpa_list = (file.sessions.iter())
+        .find(|k| k.date.as_str() >= "2016-05-10")
+        .unwrap()
+        .id
+        .clone();
+    let rn7 = read_file(DARTFORD);
+    let rn7_list = (rn7.sessions.iter())
+        .find(|k| k.date.as_str() >= "2016-05-10")
+        .unwrap()
+        .id
+        .clone();
+    let lost = dir.path().join("lost.txt");
+    std::fs::write(&lost, format!("{rpa_list}\n{rn7_list}\n")).unwrap();
+    let new = dir.path().join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("RPA.csv"),
+        "id,specialty,duration,priority\nRPA-N1,urology,45,P4\n",
+    )
+    .unwrap();
+    let out2 = dir.path().join("out2");
+    rebook()
+        .arg("restrike")
+        .arg(&batch)
+        .arg(&plans)
+        .args(["--today", "2016-05-05", "--lost"])
+        .arg(&lost)
+        .arg("--new-cases")
+        .arg(&new)
+        .arg("--out")
+        .arg(&out2)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RPA: ").and(predicate::str::contains("1 added")));
+    let rpa = common::load(&out2.join("medway-RPA.json"));
+    let rn7 = common::load(&out2.join("dartford-gravesham-RN7.json"));
+    assert!(rpa.sessions.iter().all(|k| k.id != rpa_list) && rn7.sessions.iter().all(|k| k.id != rn7_list));
+    assert!(rpa.procedures.iter().any(|p| p.id == "RPA-N1") && rn7.procedures.iter().all(|p| p.id != "RPA-N1"));
+    // New cases for no trust of the batch, or a list of no trust: errors naming them.
+    std::fs::write(
+        new.join("XYZ.csv"),
+        "id,specialty,duration,priority\nX1,urology,45,P4\n",
+    )
+    .unwrap();
+    rebook()
+        .arg("restrike")
+        .arg(&batch)
+        .arg(&plans)
+        .args(["--today", "2016-05-05", "--new-cases"])
+        .arg(&new)
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(i32::from(BAD_INPUT))
+        .stderr(predicate::str::contains("XYZ.csv: new cases for no trust of the batch"));
+    std::fs::write(&lost, "NO-SUCH-LIST\n").unwrap();
+    rebook()
+        .arg("restrike")
+        .arg(&batch)
+        .arg(&plans)
+        .args(["--today", "2016-05-05", "--lost"])
+        .arg(&lost)
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(i32::from(BAD_INPUT))
+        .stderr(predicate::str::contains(
+            "'NO-SUCH-LIST' is not a session of any trust of the batch",
+        ));
     // A trust without a plan: an error naming it, and nothing written.
     std::fs::remove_file(plans.join("RN7.schedule.json")).unwrap();
     let never = dir.path().join("never");
