@@ -564,3 +564,48 @@ fn mip_reasons_follow_the_spec() {
     let (file, _) = common::solve_and_check(&fixture("operating-cap"), "mip");
     assert_eq!(reason(&file, "C1").as_deref(), Some("surgeon_limits"));
 }
+
+/// Two notified bookings that must be kept, each possible alone, in two extra lists of one
+/// surgeon that overlap (rule 6), and a third in another surgeon's list: the MIP proves that no
+/// plan keeps them and names the two that clash, not the third; the heuristics fail too.
+#[test]
+fn clashing_kept_bookings_are_named_by_the_mip() {
+    let v = json!({
+        "format": "rebook-instance/1", "trust": {"id": "CLASH"},
+        "horizon": {"start": "2016-05-03", "end": "2016-05-13"},
+        "rules": {"keep_notified_days": 7},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}, {"id": "T2", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}, {"id": "S2", "specialties": ["gs"]}],
+        "sessions": [
+            {"id": "EXTRA-A", "theatre": "T1", "date": "2016-05-04", "start": "08:00", "end": "12:00"},
+            {"id": "EXTRA-B", "theatre": "T2", "date": "2016-05-04", "start": "10:00", "end": "14:00"},
+            {"id": "OWN-S2", "theatre": "T1", "date": "2016-05-05", "start": "08:30", "end": "12:30", "surgeon": "S2"}
+        ],
+        "procedures": [
+            {"id": "CLASH-A", "specialty": "gs", "duration": 60, "surgeon": "S1", "priority": "P3", "booked": {"session": "EXTRA-A"}},
+            {"id": "CLASH-B", "specialty": "gs", "duration": 60, "surgeon": "S1", "priority": "P3", "booked": {"session": "EXTRA-B"}},
+            {"id": "FINE-C", "specialty": "gs", "duration": 60, "surgeon": "S2", "priority": "P3", "booked": {"session": "OWN-S2"}}
+        ],
+    });
+    let inst = instance_from(&v);
+    assert_eq!(brute_force(&inst), None, "no plan keeps both");
+    match strategy::by_name("mip").unwrap().solve(&inst, &SolveOptions::default()) {
+        Err(SolveError::KeptBookingsInfeasible {
+            cases, proven: true, ..
+        }) => {
+            assert_eq!(cases, ["CLASH-A", "CLASH-B"]);
+        }
+        other => panic!(
+            "expected a proof naming the clash, got {:?}",
+            other.map(|s| s.placements)
+        ),
+    }
+    for h in ["fifo", "priority"] {
+        match strategy::by_name(h).unwrap().solve(&inst, &SolveOptions::default()) {
+            Err(SolveError::KeptBookingsInfeasible {
+                cases, proven: false, ..
+            }) => assert_eq!(cases, ["CLASH-B"], "{h}"),
+            other => panic!("{h}: {:?}", other.map(|s| s.placements)),
+        }
+    }
+}

@@ -128,8 +128,9 @@ fn strategies_are_deterministic() {
     }
 }
 
-/// The instance of `path` with every case `plan` assigns booked into its list, notified, and
-/// moving a notified patient made dear (SPEC.md section 8): a published plan, no strike since.
+/// The instance of `path` with every case `plan` assigns booked into its list, notified, no
+/// other booking, and moving a notified patient made dear (SPEC.md section 8): a published plan,
+/// no strike since.
 fn published(path: &std::path::Path, plan: &rebook::io::schedule::ScheduleFile) -> rebook::model::Instance {
     let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let session_of: std::collections::BTreeMap<&str, &str> = plan
@@ -138,8 +139,9 @@ fn published(path: &std::path::Path, plan: &rebook::io::schedule::ScheduleFile) 
         .map(|a| (a.procedure.as_str(), a.session.as_str()))
         .collect();
     for pr in v["procedures"].as_array_mut().unwrap() {
-        if let Some(session) = session_of.get(pr["id"].as_str().unwrap()) {
-            pr["booked"] = serde_json::json!({"session": session, "notified": true});
+        match session_of.get(pr["id"].as_str().unwrap()) {
+            Some(session) => pr["booked"] = serde_json::json!({"session": session, "notified": true}),
+            None => _ = pr.as_object_mut().unwrap().remove("booked"),
         }
     }
     v["objective"]["moved"] = serde_json::json!({"notified": 100_000});
@@ -151,7 +153,8 @@ fn published(path: &std::path::Path, plan: &rebook::io::schedule::ScheduleFile) 
 
 /// Re-planning a published plan when no strike has come (every booking live, moving a notified
 /// patient dear) gives the published plan back: every strategy re-planning every strategy's
-/// plan, on every bundled Kent trust.
+/// plan, on every bundled instance (the Kent trusts, and the re-planning example with its own
+/// bookings replaced by the plan's).
 #[test]
 fn replanning_a_published_plan_without_a_strike_keeps_it() {
     for path in common::bundled_instances() {
