@@ -465,6 +465,14 @@ fn errors_name_what_is_wrong() {
     );
     assert!(text.contains("assignments[1].date: 2016-01-01 but session"), "{text}");
     assert!(text.contains("is already in"), "{text}");
+    let mut other_format = plan.clone();
+    other_format.format = "rebook-schedule/9".into();
+    let e = restrike::restrike(&file, &other_format, &options("2016-05-05")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("format: 'rebook-schedule/9' is not rebook-schedule/1"),
+        "{e}"
+    );
     let mut short = plan.clone();
     let dropped = short.assignments.pop().unwrap().procedure;
     let e = restrike::restrike(&file, &short, &options("2016-05-05")).unwrap_err();

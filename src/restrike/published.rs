@@ -16,7 +16,7 @@ pub struct Booked {
 }
 
 /// For each case of the instance (same order), its booking in the plan, or `None` when the plan
-/// left it unscheduled. Every case must be in the plan exactly once, and every assignment must
+/// left it unscheduled. The plan must be `rebook-schedule/1`; every case must be in the plan exactly once, and every assignment must
 /// name a case, list and surgeon of the instance with the list's own date; otherwise the error
 /// lists each problem with its field (`assignments[3].session`).
 pub fn resolve(inst: &Instance, plan: &ScheduleFile) -> Result<Vec<Option<Booked>>, RestrikeError> {
@@ -30,6 +30,13 @@ pub fn resolve(inst: &Instance, plan: &ScheduleFile) -> Result<Vec<Option<Booked
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     let mut problems = Vec::new();
+    if plan.format != crate::io::schedule::SCHEDULE_FORMAT {
+        problems.push(format!(
+            "format: '{}' is not {}",
+            plan.format,
+            crate::io::schedule::SCHEDULE_FORMAT
+        ));
+    }
     let mut booked: Vec<Option<Booked>> = vec![None; inst.procedures.len()];
     let mut seen: Vec<Option<String>> = vec![None; inst.procedures.len()];
     let mut once = |p: usize, field: String, problems: &mut Vec<String>| {
