@@ -310,3 +310,56 @@ fn heuristics_keep_bookings_as_a_booking_office_would() {
         assert_eq!(reason_of(&file, "LAST").as_deref(), Some("capacity"), "{name}");
     }
 }
+
+/// A live booking that need not be kept gives way to a hard deadline: fifo and priority first
+/// keep it, find the deadline case then has no list, and place the deadline case first instead
+/// (the booked case moves to the next list, at its `moved` cost).
+#[test]
+fn heuristics_let_a_hard_deadline_take_an_optional_booking() {
+    let v = serde_json::json!({
+        "format": "rebook-instance/1", "trust": {"id": "YIELD"},
+        "horizon": {"start": "2016-05-02", "end": "2016-05-13"},
+        "theatres": [{"id": "T1", "specialties": ["gs"]}],
+        "surgeons": [{"id": "S1", "specialties": ["gs"]}],
+        "sessions": [
+            {"id": "MON", "theatre": "T1", "date": "2016-05-02", "start": "08:30", "end": "09:45", "surgeon": "S1"},
+            {"id": "TUE", "theatre": "T1", "date": "2016-05-03", "start": "08:30", "end": "09:45", "surgeon": "S1"}
+        ],
+        "procedures": [
+            {"id": "BOOKED", "specialty": "gs", "duration": 60, "surgeon": "S1", "priority": "P4",
+             "booked": {"session": "MON"}},
+            {"id": "DEADLINE", "specialty": "gs", "duration": 60, "surgeon": "S1", "priority": "P4",
+             "deadline": "2016-05-02"}
+        ],
+    });
+    let inst = instance_from(&v);
+    for name in ["fifo", "priority"] {
+        let (file, report) = common::solve_and_check(&inst, name);
+        assert!(report.is_ok(), "{name}: {:?}", report.violations);
+        let session = |p: &str| {
+            file.assignments
+                .iter()
+                .find(|a| a.procedure == p)
+                .map(|a| a.session.as_str())
+        };
+        assert_eq!(session("DEADLINE"), Some("MON"), "{name}");
+        assert_eq!(session("BOOKED"), Some("TUE"), "{name}");
+    }
+    // With the booking kept by rule 11 no plan exists: the heuristics fail on the deadline, and
+    // the MIP proves it.
+    let mut kept = v.clone();
+    kept["rules"] = serde_json::json!({"keep_notified_days": 7});
+    let inst = instance_from(&kept);
+    for name in strategy::NAMES {
+        let got = strategy::by_name(name)
+            .unwrap()
+            .solve(&inst, &strategy::SolveOptions::default());
+        match got {
+            Err(strategy::SolveError::DeadlineInfeasible { cases, proven, .. }) => {
+                assert_eq!(cases, ["DEADLINE"], "{name}");
+                assert_eq!(proven, name == "mip", "{name}");
+            }
+            other => panic!("{name}: {:?}", other.map(|s| s.placements)),
+        }
+    }
+}
