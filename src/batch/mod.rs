@@ -6,7 +6,11 @@
 //! tasks, whatever order they finished in. Every task is isolated: an unreadable or invalid file, a
 //! solver error, a plan that fails the checker, even a panic inside a strategy, becomes that task's
 //! [`Outcome`] and the others go on.
+//!
+//! A batch too big for one machine is split by file into shards ([`shard`]), each solved
+//! anywhere with `--shard K/N`, and merged back (`rebook merge`) into what one machine writes.
 
+pub mod shard;
 pub mod summary;
 
 use crate::check;
@@ -194,11 +198,10 @@ where
 {
     // Most expensive first (file size × the strategy's cost hint); ties in task order.
     let mut order: Vec<usize> = (0..tasks.len()).collect();
-    let cost = |i: usize| {
-        let size = std::fs::metadata(tasks[i].path).map_or(0, |m| m.len());
-        size.saturating_mul(tasks[i].strategy.cost_hint())
-    };
-    let costs: Vec<u64> = order.iter().map(|&i| cost(i)).collect();
+    let costs: Vec<u64> = order
+        .iter()
+        .map(|&i| shard::estimated_cost(tasks[i].path, &[tasks[i].strategy]))
+        .collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(costs[i]), i));
 
     let slots: Vec<Mutex<Option<TrustResult>>> = tasks.iter().map(|_| Mutex::new(None)).collect();

@@ -5,16 +5,22 @@
 //! extended at the end (so the comparison's `seconds` stays where it was, before the columns added
 //! since). Wall-clock seconds are kept out of `summary.*` so that a batch's outputs are
 //! byte-identical whatever `--jobs` is (docs/DECISIONS.md 25).
+//!
+//! `summary.json` also records the batch it covers ([`BatchRecord`]: the paths given, every
+//! instance file with its SHA-256) and, for a part of a batch solved with `--shard`, the
+//! [`ShardRecord`] `rebook merge` needs to put the parts back together; [`read_summary`] reads it
+//! back, every number exactly as written.
 
 use crate::batch::{Outcome, TrustResult};
 use crate::metrics::{self, Metrics};
 use crate::model::Priority;
 use crate::schedule::Solution;
 use crate::text::thousands;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How one run ended, as written in the `status` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// A plan that passed the independent checker.
@@ -38,7 +44,7 @@ impl RunStatus {
 
 /// One trust solved with one strategy, or the total over a batch ([`Row::is_total`]: no file; its
 /// `trust` reads `total`, which a real trust could also be called).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Row {
     /// Instance file name (empty for the total).
     pub file: String,
@@ -57,10 +63,10 @@ pub struct Row {
     /// Cases left unscheduled.
     pub unscheduled: usize,
     /// P1..P4 (an object keyed by priority in JSON).
-    #[serde(serialize_with = "per_priority")]
+    #[serde(serialize_with = "per_priority", deserialize_with = "read_per_priority")]
     pub scheduled_by_priority: [usize; 4],
     /// Unscheduled cases, P1..P4 (an object keyed by priority in JSON).
-    #[serde(serialize_with = "per_priority")]
+    #[serde(serialize_with = "per_priority", deserialize_with = "read_per_priority")]
     pub unscheduled_by_priority: [usize; 4],
     /// Cancelled on the day and not rebooked within 28 days.
     pub breaches_28_day: usize,
@@ -69,8 +75,10 @@ pub struct Row {
     /// 18-week referral-to-treatment target missed.
     pub breaches_rtt: usize,
     /// Days from original date (or earliest) to the new date, scheduled cases.
+    #[serde(deserialize_with = "exact::opt_f64")]
     pub wait_mean: Option<f64>,
     /// 90th percentile of the waits, days (none when nothing is scheduled).
+    #[serde(deserialize_with = "exact::opt_f64")]
     pub wait_p90: Option<f64>,
     /// Longest wait, days (none when nothing is scheduled).
     pub wait_max: Option<i64>,
@@ -79,8 +87,10 @@ pub struct Row {
     /// Unowned lists rebook staffed with a surgeon.
     pub lists_staffed: usize,
     /// Longest shift of any surgeon, hours.
+    #[serde(deserialize_with = "exact::f64")]
     pub longest_shift_hours: f64,
     /// Most duty hours of any surgeon in 7 consecutive days.
+    #[serde(deserialize_with = "exact::f64")]
     pub max_hours_in_7_days: f64,
     /// The plan's objective (SPEC.md section 4), cost points; none unless solved (for the total,
     /// the sum over its solved runs).
@@ -89,9 +99,13 @@ pub struct Row {
     pub solver_status: String,
     /// The solver's lower bound on the objective, cost points (MIP only; for the total, the
     /// sum when every run has one).
-    #[serde(serialize_with = "crate::schedule::whole_number")]
+    #[serde(
+        serialize_with = "crate::schedule::whole_number",
+        deserialize_with = "exact::opt_f64"
+    )]
     pub bound: Option<f64>,
     /// Relative gap `(objective − bound) / objective` (MIP only).
+    #[serde(deserialize_with = "exact::opt_f64")]
     pub gap: Option<f64>,
     /// Cancelled at least twice and not rebooked within 28 days of the original date (SPEC.md
     /// section 8, `breach.repeat_cancellation`).
@@ -104,13 +118,98 @@ pub struct Row {
     pub moved_unnotified: usize,
     /// Cases whose booking is void (its list lost to the strike).
     pub void_bookings: usize,
-    /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*`.
+    /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*` (0 when a
+    /// row is read back from it).
     #[serde(skip)]
     pub seconds: f64,
 }
 
 fn per_priority<S: serde::Serializer>(v: &[usize; 4], s: S) -> Result<S::Ok, S::Error> {
     crate::schedule::by_priority(*v).serialize(s)
+}
+
+fn read_per_priority<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[usize; 4], D::Error> {
+    let map = BTreeMap::<String, usize>::deserialize(d)?;
+    let mut out = [0; 4];
+    for (key, n) in map {
+        let p = Priority::parse(&key)
+            .ok_or_else(|| serde::de::Error::custom(format!("'{key}' is not a priority (P1 to P4)")))?;
+        out[p.index()] = n;
+    }
+    Ok(out)
+}
+
+/// Numbers read back exactly. serde_json's default parser may miss the last bit of a float with
+/// 17 significant digits (such as 12.833333333333334 hours), which would change the file a
+/// merge writes; [`read_summary`] hands these fields over as the text written ([`quote_floats`])
+/// and they are parsed here by the standard library, which rounds correctly.
+mod exact {
+    use serde::{de::Error, Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Text(String),
+        Value(f64),
+    }
+
+    fn value<E: Error>(n: Number) -> Result<f64, E> {
+        match n {
+            Number::Text(t) => t.parse().map_err(|_| E::custom(format!("'{t}' is not a number"))),
+            Number::Value(v) => Ok(v),
+        }
+    }
+
+    pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        value(Number::deserialize(d)?)
+    }
+
+    pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Option::<Number>::deserialize(d)?.map(value).transpose()
+    }
+}
+
+/// `text` (JSON) with every number that has a fraction or an exponent turned into a string of
+/// its digits as written, so that the fields read with `exact` get the very number written.
+/// Strings are copied untouched (escapes included).
+fn quote_floats(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + 256);
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            out.push(c);
+            if c == b'\\' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1]);
+                i += 1;
+            } else if c == b'"' {
+                in_string = false;
+            }
+            i += 1;
+        } else if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
+            }
+            let token = &bytes[start..i];
+            let float = token.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+            if float {
+                out.push(b'"');
+            }
+            out.extend_from_slice(token);
+            if float {
+                out.push(b'"');
+            }
+        } else {
+            in_string = c == b'"';
+            out.push(c);
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were added, at token boundaries: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The first columns of both files, in order; `comparison.csv` then has `seconds`, and both then
@@ -437,24 +536,263 @@ pub fn to_csv(rows: &[Row], with_seconds: bool) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// `summary.json`: the options that shape the plans, one row per trust, and the total. Holds no
-/// wall-clock time, so it is identical for identical inputs and options, whatever `--jobs` is.
-pub fn summary_json(strategy: &str, opts: &crate::strategy::SolveOptions, rows: &[Row], total: &Row) -> Vec<u8> {
-    let doc = serde_json::json!({
-        "format": "rebook-summary/1",
-        "strategy": strategy,
-        "options": {
-            "time_limit_seconds": opts.time_limit,
-            "gap": opts.gap,
-            "threads": opts.threads,
-            "seed": opts.seed,
-        },
-        "trusts": rows,
-        "total": total,
-    });
+/// The batch a run covered, at the end of `summary.json`: what `rebook merge` checks that the
+/// parts of a batch share, and a record of which inputs made these plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// The rebook version that ran (`rebook --version`).
+    pub rebook: String,
+    /// The instance files and directories given on the command line, as given.
+    pub inputs: Vec<String>,
+    /// Whether each plan's HTML page was written too (`rebook solve --report`).
+    pub report: bool,
+    /// Every instance file of the whole batch, in batch order (all shards' files).
+    pub files: Vec<InputFile>,
+}
+
+/// One instance file of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Its path, as found from the inputs.
+    pub path: String,
+    /// The SHA-256 of its bytes in lower-case hex (as `sha256sum` prints it); none when it
+    /// could not be read.
+    pub sha256: Option<String>,
+}
+
+impl BatchRecord {
+    /// The record of a batch of `files` found from `inputs` (each file read once more, for its
+    /// digest).
+    pub fn new(inputs: &[std::path::PathBuf], files: &[std::path::PathBuf], report: bool) -> BatchRecord {
+        BatchRecord {
+            rebook: env!("CARGO_PKG_VERSION").to_string(),
+            inputs: inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
+            report,
+            files: files
+                .iter()
+                .map(|f| InputFile {
+                    path: f.to_string_lossy().into_owned(),
+                    sha256: super::shard::file_sha256(f),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The waits of one run's scheduled cases: priority (`P1` … `P4`) → days waited → how many
+/// cases. Enough to pool the waits of a batch (totals, the comparison's histograms) without the
+/// plans' instances.
+pub type WaitCounts = BTreeMap<String, BTreeMap<i64, usize>>;
+
+/// Counts the `(priority, days)` waits of one run.
+pub fn wait_counts(waits: &[(Priority, i64)]) -> WaitCounts {
+    let mut out = WaitCounts::new();
+    for &(p, days) in waits {
+        *out.entry(p.as_str().to_string()).or_default().entry(days).or_default() += 1;
+    }
+    out
+}
+
+/// The `(priority, days)` waits counted in `counts` (by priority, then days). A priority that is
+/// not `P1` … `P4` is an error naming it.
+pub fn waits_of(counts: &WaitCounts) -> Result<Vec<(Priority, i64)>, String> {
+    let mut out = Vec::new();
+    for (p, days) in counts {
+        let p = Priority::parse(p).ok_or_else(|| format!("'{p}' is not a priority (P1 to P4)"))?;
+        for (&d, &n) in days {
+            out.extend(std::iter::repeat_n((p, d), n));
+        }
+    }
+    Ok(out)
+}
+
+/// What a part of a batch (`--shard K/N`) adds to its `summary.json`, for `rebook merge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardRecord {
+    /// Which part, from 0.
+    pub index: usize,
+    /// Of how many parts.
+    pub count: usize,
+    /// Positions in [`BatchRecord::files`] of this part's files, in batch order.
+    pub files: Vec<usize>,
+    /// For each row of `trusts`: the file stem its plan was written under in this part's
+    /// output (`<stem>.schedule.json`), none when it has no plan.
+    pub plans: Vec<Option<String>>,
+    /// For each row of `trusts`: the waits of its written plan (empty when it has none).
+    pub waits: Vec<WaitCounts>,
+}
+
+/// The `options` object: the solve options that shape the plans.
+fn options_json(opts: &crate::strategy::SolveOptions) -> serde_json::Value {
+    serde_json::json!({
+        "time_limit_seconds": opts.time_limit,
+        "gap": opts.gap,
+        "threads": opts.threads,
+        "seed": opts.seed,
+    })
+}
+
+fn pretty(mut doc: serde_json::Value, batch: &BatchRecord, shard: Option<&ShardRecord>) -> Vec<u8> {
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("batch".into(), serde_json::to_value(batch).unwrap_or_default());
+        if let Some(shard) = shard {
+            map.insert("shard".into(), serde_json::to_value(shard).unwrap_or_default());
+        }
+    }
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// `summary.json` of `rebook solve`: the options that shape the plans, one row per trust, the
+/// total, the batch and, for a part of a batch, its shard. Holds no wall-clock time, so it is
+/// identical for identical inputs and options, whatever `--jobs` is.
+pub fn summary_json(
+    strategy: &str,
+    opts: &crate::strategy::SolveOptions,
+    rows: &[Row],
+    total: &Row,
+    batch: &BatchRecord,
+    shard: Option<&ShardRecord>,
+) -> Vec<u8> {
+    let doc = serde_json::json!({
+        "format": SUMMARY_FORMAT,
+        "strategy": strategy,
+        "options": options_json(opts),
+        "trusts": rows,
+        "total": total,
+    });
+    pretty(doc, batch, shard)
+}
+
+/// The `format` of `rebook solve`'s `summary.json`.
+pub const SUMMARY_FORMAT: &str = "rebook-summary/1";
+/// The `format` of `rebook compare`'s `summary.json`.
+pub const COMPARISON_FORMAT: &str = "rebook-comparison/1";
+
+/// `summary.json` of `rebook compare` (beside `comparison.csv`): the strategies in order, the
+/// options, every run's row (the order of `comparison.csv`, without its totals), each
+/// strategy's total, the batch and, for a part of a batch, its shard. No wall-clock time.
+pub fn comparison_json(
+    strategies: &[&str],
+    opts: &crate::strategy::SolveOptions,
+    rows: &[Row],
+    totals: &[Row],
+    batch: &BatchRecord,
+    shard: Option<&ShardRecord>,
+) -> Vec<u8> {
+    let doc = serde_json::json!({
+        "format": COMPARISON_FORMAT,
+        "strategies": strategies,
+        "options": options_json(opts),
+        "trusts": rows,
+        "totals": totals,
+    });
+    pretty(doc, batch, shard)
+}
+
+/// The solve options as `summary.json` records them.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct RecordedOptions {
+    /// `--time-limit`, seconds.
+    #[serde(deserialize_with = "exact::f64")]
+    pub time_limit_seconds: f64,
+    /// `--gap`.
+    #[serde(deserialize_with = "exact::f64")]
+    pub gap: f64,
+    /// `--threads`.
+    pub threads: u32,
+    /// `--seed`.
+    pub seed: u32,
+}
+
+impl RecordedOptions {
+    /// As solve options.
+    pub fn solve_options(&self) -> crate::strategy::SolveOptions {
+        crate::strategy::SolveOptions {
+            time_limit: self.time_limit_seconds,
+            gap: self.gap,
+            threads: self.threads,
+            seed: self.seed,
+        }
+    }
+}
+
+/// A `summary.json` read back ([`read_summary`]): a solve's (`strategy`) or a comparison's
+/// (`strategies`). The totals are not read: they are recomputed from the rows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryFile {
+    /// [`SUMMARY_FORMAT`] or [`COMPARISON_FORMAT`].
+    pub format: String,
+    /// The strategy of a solve.
+    #[serde(default)]
+    pub strategy: Option<String>,
+    /// The strategies of a comparison, in order.
+    #[serde(default)]
+    pub strategies: Option<Vec<String>>,
+    /// The solve options.
+    pub options: RecordedOptions,
+    /// Every run's row, without the totals.
+    pub trusts: Vec<Row>,
+    /// The batch (absent in files written before it was recorded).
+    #[serde(default)]
+    pub batch: Option<BatchRecord>,
+    /// The shard, for a part of a batch.
+    #[serde(default)]
+    pub shard: Option<ShardRecord>,
+}
+
+impl SummaryFile {
+    /// The strategies of the run, in order (one for a solve).
+    pub fn strategy_names(&self) -> Vec<String> {
+        match (&self.strategies, &self.strategy) {
+            (Some(list), _) => list.clone(),
+            (None, Some(one)) => vec![one.clone()],
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Whether `rebook compare` wrote it.
+    pub fn is_comparison(&self) -> bool {
+        self.format == COMPARISON_FORMAT
+    }
+}
+
+/// Reads a `summary.json` back, every number exactly as written; the error says what is wrong
+/// (located by serde_json's line and column).
+pub fn read_summary(text: &str) -> Result<SummaryFile, String> {
+    let file: SummaryFile = serde_json::from_str(&quote_floats(text)).map_err(|e| e.to_string())?;
+    if file.format != SUMMARY_FORMAT && file.format != COMPARISON_FORMAT {
+        return Err(format!(
+            "format '{}' is not {SUMMARY_FORMAT} or {COMPARISON_FORMAT}",
+            file.format
+        ));
+    }
+    Ok(file)
+}
+
+/// Output stems of the solved rows of one strategy, in row order (`None` for the others): the
+/// trust id made safe; when two rows carry the same trust id (or ids equal up to case, which
+/// collide on some file systems), the later one gets the first free `-2`, `-3`… In file order,
+/// so the names never depend on `--jobs`, and a merge of shards finds the names one machine
+/// gives.
+pub fn plan_stems(rows: &[&Row]) -> Vec<Option<String>> {
+    let mut used = std::collections::BTreeSet::new();
+    rows.iter()
+        .map(|r| {
+            if r.status != RunStatus::Solved {
+                return None;
+            }
+            let base = crate::io::safe_stem(&r.trust);
+            let mut name = base.clone();
+            let mut n = 1;
+            while !used.insert(name.to_lowercase()) {
+                n += 1;
+                name = format!("{base}-{n}");
+            }
+            Some(name)
+        })
+        .collect()
 }
 
 fn dash<T: ToString>(v: Option<T>) -> String {
@@ -666,4 +1004,115 @@ pub fn markdown(batch: &str, rows: &[Row]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(hours: f64, gap: Option<f64>, bound: Option<f64>) -> Row {
+        let mut r = empty(
+            "a.json".into(),
+            "A".into(),
+            "mip",
+            RunStatus::Solved,
+            String::new(),
+            1.5,
+        );
+        r.longest_shift_hours = hours;
+        r.max_hours_in_7_days = hours * 3.0;
+        r.wait_mean = Some(hours / 7.0);
+        r.wait_p90 = gap.map(|g| g * 1e6);
+        r.gap = gap;
+        r.bound = bound;
+        r.objective = Some(12345);
+        r
+    }
+
+    /// Every float of a row survives summary.json and back bit for bit, so a merge writes the
+    /// bytes one machine writes (serde_json's default parser may be one bit off on 17 digits).
+    #[test]
+    fn summary_rows_read_back_exactly() {
+        let mut rows = Vec::new();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for k in 0..2000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let bound = (x % 1_000_000) as f64;
+            let objective = bound + (x % 997) as f64 + 1.0;
+            rows.push(row(
+                k as f64 / 60.0,
+                Some((objective - bound) / objective),
+                Some(bound + 0.25),
+            ));
+        }
+        rows.push(row(12.833333333333334, None, None));
+        rows.push(row(1e-7, Some(5e-324), Some(1.0e300)));
+        let batch = BatchRecord {
+            rebook: "0".into(),
+            inputs: vec!["in \"quoted\" 1.5e3".into()],
+            report: false,
+            files: vec![],
+        };
+        let opts = crate::strategy::SolveOptions {
+            time_limit: 0.1 + 0.2,
+            gap: 1.0 / 3.0,
+            threads: 1,
+            seed: 2,
+        };
+        let total = rows[0].clone();
+        let bytes = summary_json("mip", &opts, &rows, &total, &batch, None);
+        let read = read_summary(std::str::from_utf8(&bytes).unwrap()).unwrap();
+        assert_eq!(read.trusts.len(), rows.len());
+        for (i, (back, row)) in read.trusts.iter().zip(&rows).enumerate() {
+            let mut back = back.clone();
+            back.seconds = row.seconds;
+            assert!(back == *row, "row {i} read back as {back:?}, written as {row:?}");
+        }
+        assert_eq!(
+            read.options.solve_options().time_limit.to_bits(),
+            opts.time_limit.to_bits()
+        );
+        assert_eq!(read.options.gap.to_bits(), opts.gap.to_bits());
+        assert_eq!(read.batch.as_ref(), Some(&batch));
+        let again = summary_json("mip", &read.options.solve_options(), &read.trusts, &total, &batch, None);
+        assert!(again == bytes, "summary.json changed on the way back");
+    }
+
+    #[test]
+    fn waits_count_and_expand() {
+        let waits = [
+            (Priority::P3, 12),
+            (Priority::P1, -2),
+            (Priority::P3, 12),
+            (Priority::P4, 0),
+        ];
+        let counts = wait_counts(&waits);
+        assert_eq!(counts["P3"][&12], 2);
+        let mut back = waits_of(&counts).unwrap();
+        let mut sorted = waits.to_vec();
+        sorted.sort();
+        back.sort();
+        assert_eq!(back, sorted);
+        let json = serde_json::to_string(&counts).unwrap();
+        let read: WaitCounts = serde_json::from_str(&quote_floats(&json)).unwrap();
+        assert_eq!(read, counts);
+        assert!(waits_of(&BTreeMap::from([("P9".to_string(), BTreeMap::new())])).is_err());
+    }
+
+    #[test]
+    fn plan_stems_follow_the_rows() {
+        let mut a = row(1.0, None, None);
+        a.trust = "A".into();
+        let mut failed = a.clone();
+        failed.status = RunStatus::Failed;
+        let mut lower = a.clone();
+        lower.trust = "a".into();
+        let rows = [&a, &failed, &a, &lower];
+        assert_eq!(
+            plan_stems(&rows),
+            vec![Some("A".into()), None, Some("A-2".into()), Some("a-3".into())]
+        );
+    }
 }

@@ -168,6 +168,15 @@ pub enum CliError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A `--shard` the batch engine's environment does not give, or that disagrees with it.
+    #[error("{0}")]
+    Shard(String),
+    /// Shard outputs that cannot be merged: every problem (printed one a line).
+    #[error("nothing merged: {} problem(s) (shards missing, overlapping, or of different runs)", problems.len())]
+    CannotMerge {
+        /// Every problem found, each naming its directory.
+        problems: Vec<String>,
+    },
     /// A bug: something the program should never meet.
     #[error("internal error: {0}")]
     Internal(String),

@@ -21,6 +21,7 @@ mod convert;
 mod error;
 mod generate;
 mod input;
+mod merge;
 mod progress;
 mod report;
 mod restrike;
@@ -57,6 +58,7 @@ enum Command {
     Check(validate::CheckArgs),
     Solve(solve::SolveArgs),
     Compare(solve::CompareArgs),
+    Merge(merge::MergeArgs),
     Report(report::ReportArgs),
     Restrike(Box<restrike::RestrikeArgs>),
     Generate(Box<generate::GenerateArgs>),
@@ -92,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => validate::check(args),
         Command::Solve(args) => solve::solve(args),
         Command::Compare(args) => solve::compare(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Report(args) => report::report(args),
         Command::Restrike(args) => restrike::restrike(args),
         Command::Generate(args) => generate::generate(args),
@@ -136,7 +139,9 @@ fn error_code(e: &CliError) -> u8 {
         | CliError::CsvProblems { .. }
         | CliError::InvalidImport
         | CliError::NotRepresentable { .. }
-        | CliError::CreateDir { .. } => BAD_INPUT,
+        | CliError::CreateDir { .. }
+        | CliError::Shard(_)
+        | CliError::CannotMerge { .. } => BAD_INPUT,
         CliError::Generate(g) if g.is_bad_input() => BAD_INPUT,
         CliError::Generate(_) | CliError::FailsChecker { .. } | CliError::Write { .. } | CliError::Internal(_) => {
             FAILED
@@ -156,6 +161,12 @@ fn print_error(e: &CliError) {
         CliError::CsvProblems { dir: path, problems } | CliError::NotRepresentable { path, problems } => {
             for p in problems {
                 eprintln!("error: {}: {p}", path.display());
+            }
+            eprintln!("{e}");
+        }
+        CliError::CannotMerge { problems } => {
+            for p in problems {
+                eprintln!("error: {p}");
             }
             eprintln!("{e}");
         }

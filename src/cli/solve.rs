@@ -1,11 +1,15 @@
 //! `rebook solve` and `rebook compare`: a batch of trusts run with one or several strategies, the
 //! plans written per trust and the runs totalled. A batch that partly fails is not an error: the
 //! others are solved and written, the problems printed, and the [`Outcome`] says the worst.
+//!
+//! With `--shard K/N` a command solves only its part of the batch (`batch::shard`) and records in
+//! `summary.json` what `rebook merge` needs to put the parts together (`merge.rs`).
 
 use super::error::{CliError, Outcome, Tally};
 use super::progress::{Mode, Progress};
 use super::values::StrategyName;
-use crate::batch::summary::{self, Row};
+use crate::batch::shard::{self, Shard, ShardSpec};
+use crate::batch::summary::{self, BatchRecord, Row, ShardRecord, WaitCounts};
 use crate::batch::{self, Task, TrustResult};
 use crate::io;
 use crate::model::Priority;
@@ -69,6 +73,16 @@ struct RunArgs {
     /// HiGHS random seed.
     #[arg(long, default_value_t = 2016)]
     seed: u32,
+    /// Solve only part K of N of the batch (K from 0 to N-1, like Slurm array task ids), split by
+    /// file and balanced by estimated work, the same on every machine; or `auto`: the part from
+    /// the batch engine (a Slurm job array, or a Kubernetes Indexed Job with --shard-count). Put
+    /// the parts together with `rebook merge`.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<ShardSpec>,
+    /// How many shards `--shard auto` splits the batch into when the engine does not say
+    /// (Kubernetes Indexed Jobs; default: $REBOOK_SHARD_COUNT).
+    #[arg(long, value_name = "N", requires = "shard", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    shard_count: Option<u32>,
     /// No progress on stderr (errors and warnings are still printed).
     #[arg(long, short)]
     quiet: bool,
@@ -98,6 +112,68 @@ impl RunArgs {
             ),
             progress: Mode::detect(self.quiet),
         }
+    }
+
+    /// The part of the batch to solve: none (all of it), the `K/N` given, or the engine's.
+    fn shard(&self) -> Result<Option<Shard>, CliError> {
+        let count = self.shard_count.map(|c| c as usize);
+        match self.shard {
+            None => Ok(None),
+            Some(ShardSpec::Fixed(s)) => match count {
+                Some(n) if n != s.count => Err(CliError::Shard(format!(
+                    "--shard {s} and --shard-count {n} disagree: give the count once"
+                ))),
+                _ => Ok(Some(s)),
+            },
+            Some(ShardSpec::Auto) => shard::from_env(|k| std::env::var(k).ok(), count)
+                .map(Some)
+                .map_err(CliError::Shard),
+        }
+    }
+}
+
+/// The files of a batch a run solves: the whole batch's, and the positions of those it solves.
+struct Part {
+    /// Every file of the batch, in order.
+    batch: Vec<PathBuf>,
+    /// Positions in `batch` of the files solved here, in order.
+    mine: Vec<usize>,
+    /// The shard, when only a part is solved.
+    shard: Option<Shard>,
+}
+
+impl Part {
+    fn new(batch: Vec<PathBuf>, strats: &[Box<dyn Strategy>], shard: Option<Shard>) -> Part {
+        let mine = match shard {
+            Some(s) => {
+                let refs: Vec<&dyn Strategy> = strats.iter().map(|s| s.as_ref()).collect();
+                shard::select(&batch, &refs, s)
+            }
+            None => (0..batch.len()).collect(),
+        };
+        Part { batch, mine, shard }
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        self.mine.iter().map(|&i| self.batch[i].clone()).collect()
+    }
+
+    /// `(shard 1/4: 3 of 12 files)`, or nothing for a whole batch.
+    fn note(&self) -> String {
+        self.shard
+            .map(|s| format!(" (shard {s}: {} of {} files)", self.mine.len(), self.batch.len()))
+            .unwrap_or_default()
+    }
+
+    /// What `summary.json` records for `rebook merge` when this is a shard.
+    fn record(&self, plans: Vec<Option<String>>, waits: Vec<WaitCounts>) -> Option<ShardRecord> {
+        self.shard.map(|s| ShardRecord {
+            index: s.index,
+            count: s.count,
+            files: self.mine.clone(),
+            plans,
+            waits,
+        })
     }
 }
 
@@ -199,59 +275,51 @@ fn write_plan(r: &TrustResult, dir: &Path, stem: &str, report: bool) -> Result<(
 }
 
 /// Writes the files all or none (see [`io::write_all_or_nothing`]), naming the one that failed.
-fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+pub(super) fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
     io::write_all_or_nothing(files).map_err(|(i, e)| format!("cannot write {}: {e}", files[i].0.display()))
 }
 
-/// Output stems of the solved runs of one strategy (`None` for the others): the trust id made
-/// safe; when two files carry the same trust id (or ids equal up to case, which collide on some
-/// file systems), the later one gets the first free `-2`, `-3`… In file order, so the names never
-/// depend on `--jobs`.
-fn stems(results: &[&TrustResult]) -> Vec<Option<String>> {
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    results
-        .iter()
-        .map(|r| {
-            let batch::Outcome::Solved { schedule, .. } = &r.outcome else {
-                return None;
-            };
-            let base = io::safe_stem(&schedule.trust);
-            let mut name = base.clone();
-            let mut n = 1;
-            while !used.insert(name.to_lowercase()) {
-                n += 1;
-                name = format!("{base}-{n}");
-            }
-            Some(name)
-        })
-        .collect()
-}
-
-/// Writes the plans of `results` into `dir` (stems as [`stems`]) and marks as failed the rows of
-/// those that could not be written.
-fn write_plans(results: &[&TrustResult], rows: &mut [&mut Row], dir: &Path, report: bool, tally: &mut Tally) {
-    for ((r, row), stem) in results.iter().zip(rows.iter_mut()).zip(stems(results)) {
-        let Some(stem) = stem else { continue };
+/// Writes the plans of `results` into `dir` (stems as [`summary::plan_stems`]) and marks as
+/// failed the rows of those that could not be written. Returns the stem of each plan written.
+fn write_plans(
+    results: &[&TrustResult],
+    rows: &mut [&mut Row],
+    dir: &Path,
+    report: bool,
+    tally: &mut Tally,
+) -> Vec<Option<String>> {
+    let stems = summary::plan_stems(&rows.iter().map(|r| &**r).collect::<Vec<&Row>>());
+    let mut written = Vec::with_capacity(stems.len());
+    for ((r, row), stem) in results.iter().zip(rows.iter_mut()).zip(stems) {
+        let Some(stem) = stem else {
+            written.push(None);
+            continue;
+        };
         if let Err(e) = write_plan(r, dir, &stem, report) {
             eprintln!("{}: {e}", r.path.display());
             tally.failed += 1;
             row.status = summary::RunStatus::Failed;
             row.message = e;
+            written.push(None);
+        } else {
+            written.push(Some(stem));
         }
     }
+    written
 }
 
-/// The waits of the runs whose row is still `solved` (a plan that could not be written is not).
-fn pooled_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<(Priority, i64)> {
+/// The waits of each run, empty unless its row is still `solved` (a plan that could not be
+/// written is not).
+fn run_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<Vec<(Priority, i64)>> {
     results
         .iter()
         .zip(rows)
-        .filter(|(_, row)| row.status == summary::RunStatus::Solved)
-        .filter_map(|(r, _)| match &r.outcome {
-            batch::Outcome::Solved { instance, solution, .. } => Some(crate::metrics::waits(instance, solution)),
-            _ => None,
+        .map(|(r, row)| match &r.outcome {
+            batch::Outcome::Solved { instance, solution, .. } if row.status == summary::RunStatus::Solved => {
+                crate::metrics::waits(instance, solution)
+            }
+            _ => Vec::new(),
         })
-        .flatten()
         .collect()
 }
 
@@ -281,8 +349,25 @@ struct StrategyTotal {
     waits: Vec<(Priority, i64)>,
 }
 
+/// Per run (as `results`), what a shard's `summary.json` records: the stem its plan was written
+/// under, and its plan's waits.
+struct Written {
+    plans: Vec<Option<String>>,
+    waits: Vec<WaitCounts>,
+}
+
+impl Written {
+    fn new(runs: usize) -> Written {
+        Written {
+            plans: vec![None; runs],
+            waits: vec![WaitCounts::new(); runs],
+        }
+    }
+}
+
 /// Writes the plans of strategy `name` into `dir` (or, when `dir` could not be created, marks its
-/// solved rows failed with that message) and totals its rows. `rows[i]` belongs to `results[i]`.
+/// solved rows failed with that message), notes in `written` what was written, and totals its
+/// rows. `rows[i]` belongs to `results[i]`.
 fn settle_strategy(
     name: &str,
     results: &[TrustResult],
@@ -290,6 +375,7 @@ fn settle_strategy(
     dir: Result<&Path, String>,
     report: bool,
     tally: &mut Tally,
+    written: &mut Written,
 ) -> StrategyTotal {
     let idx: Vec<usize> = (0..results.len()).filter(|&i| results[i].strategy == name).collect();
     let of: Vec<&TrustResult> = idx.iter().map(|&i| &results[i]).collect();
@@ -301,7 +387,10 @@ fn settle_strategy(
                 .filter(|(i, _)| idx.contains(i))
                 .map(|(_, r)| r)
                 .collect();
-            write_plans(&of, &mut mine, dir, report, tally);
+            let stems = write_plans(&of, &mut mine, dir, report, tally);
+            for (&i, stem) in idx.iter().zip(stems) {
+                written.plans[i] = stem;
+            }
         }
         Err(message) => {
             for &i in &idx {
@@ -314,7 +403,11 @@ fn settle_strategy(
         }
     }
     let row_refs: Vec<&Row> = idx.iter().map(|&i| &rows[i]).collect();
-    let waits = pooled_waits(&of, &row_refs);
+    let per_run = run_waits(&of, &row_refs);
+    for (&i, w) in idx.iter().zip(&per_run) {
+        written.waits[i] = summary::wait_counts(w);
+    }
+    let waits: Vec<(Priority, i64)> = per_run.into_iter().flatten().collect();
     let days: Vec<i64> = waits.iter().map(|&(_, d)| d).collect();
     StrategyTotal {
         total: summary::total(name, &row_refs, &days),
@@ -327,16 +420,30 @@ fn settle_strategy(
 pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
     let opts = args.run.batch();
     let out = args.out.as_path();
+    let shard = args.run.shard()?;
     let (strats, files) = prepare(std::slice::from_ref(&args.strategy), &args.paths, out)?;
     let name = strats[0].name();
-    let (results, wall) = run_batch(&files, &strats, &opts);
+    let record = BatchRecord::new(&args.paths, &files, args.report);
+    let part = Part::new(files, &strats, shard);
+    let (results, wall) = run_batch(&part.files(), &strats, &opts);
 
     let mut tally = Tally::default();
     for r in &results {
         report_problems(r, &mut tally);
     }
     let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
-    let total = settle_strategy(name, &results, &mut rows, Ok(out), args.report, &mut tally).total;
+    let mut written = Written::new(results.len());
+    let total = settle_strategy(
+        name,
+        &results,
+        &mut rows,
+        Ok(out),
+        args.report,
+        &mut tally,
+        &mut written,
+    )
+    .total;
+    let shard_record = part.record(written.plans, written.waits);
 
     let mut table = rows.clone();
     table.push(total.clone());
@@ -347,7 +454,7 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
                 (out.join("summary.csv"), csv),
                 (
                     out.join("summary.json"),
-                    summary::summary_json(name, &opts.solve, &rows, &total),
+                    summary::summary_json(name, &opts.solve, &rows, &total, &record, shard_record.as_ref()),
                 ),
             ])
         });
@@ -358,9 +465,10 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
     outln!("{}", summary::text_table(&table).trim_end());
     let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
     eprintln!(
-        "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}); plans and summary in {}",
+        "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}){}; plans and summary in {}",
         results.len(),
         jobs_label(opts.jobs),
+        part.note(),
         out.display()
     );
     Ok(tally.outcome())
@@ -371,7 +479,11 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
 pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
     let opts = args.run.batch();
     let out = args.out.as_path();
+    let shard = args.run.shard()?;
     let (strats, files) = prepare(&args.strategies, &args.paths, out)?;
+    let record = BatchRecord::new(&args.paths, &files, false);
+    let part = Part::new(files, &strats, shard);
+    let files = part.files();
     let (results, wall) = run_batch(&files, &strats, &opts);
 
     let mut tally = Tally::default();
@@ -381,6 +493,7 @@ pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
     let mut rows: Vec<Row> = results.iter().map(summary::row).collect();
     let mut totals = Vec::new();
     let mut waits: BTreeMap<String, Vec<(Priority, i64)>> = BTreeMap::new();
+    let mut written = Written::new(results.len());
     for s in &strats {
         let name = s.name();
         let dir = out.join(io::safe_stem(name));
@@ -391,36 +504,58 @@ pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
             eprintln!("error: {message}");
             message
         });
-        let settled = settle_strategy(name, &results, &mut rows, dir, false, &mut tally);
+        let settled = settle_strategy(name, &results, &mut rows, dir, false, &mut tally, &mut written);
         totals.push(settled.total);
         waits.insert(name.to_string(), settled.waits);
     }
+    let names: Vec<&str> = strats.iter().map(|s| s.name()).collect();
+    let summary_json = summary::comparison_json(
+        &names,
+        &opts.solve,
+        &rows,
+        &totals,
+        &record,
+        part.record(written.plans, written.waits).as_ref(),
+    );
     rows.extend(totals);
 
     let label = batch_label(&args.paths);
-    let written = summary::to_csv(&rows, true).map_err(|e| e.to_string()).and_then(|csv| {
-        write_files(&[
-            (out.join("comparison.csv"), csv),
-            (out.join("comparison.md"), summary::markdown(&label, &rows).into_bytes()),
-            (
-                out.join("comparison.html"),
-                crate::report::comparison_html(&label, &rows, &waits).into_bytes(),
-            ),
-        ])
-    });
+    let written = write_comparison(out, &label, &rows, &waits, summary_json);
     if let Err(e) = written {
         eprintln!("error: cannot write the comparison: {e}");
         tally.failed += 1;
     }
     outln!("{}", summary::text_table(&rows).trim_end());
     eprintln!(
-        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}); comparison.csv, comparison.md, comparison.html and each strategy's plans in {}",
+        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}){}; comparison.csv, comparison.md, comparison.html, summary.json and each strategy's plans in {}",
         files.len(),
         strats.len(),
         jobs_label(opts.jobs),
+        part.note(),
         out.display()
     );
     Ok(tally.outcome())
+}
+
+/// Writes the comparison files into `out`: `comparison.csv`, `.md`, `.html` from `rows` (totals
+/// included) and `waits`, and `summary.json` as given.
+pub(super) fn write_comparison(
+    out: &Path,
+    label: &str,
+    rows: &[Row],
+    waits: &BTreeMap<String, Vec<(Priority, i64)>>,
+    summary_json: Vec<u8>,
+) -> Result<(), String> {
+    let csv = summary::to_csv(rows, true).map_err(|e| e.to_string())?;
+    write_files(&[
+        (out.join("comparison.csv"), csv),
+        (out.join("comparison.md"), summary::markdown(label, rows).into_bytes()),
+        (
+            out.join("comparison.html"),
+            crate::report::comparison_html(label, rows, waits).into_bytes(),
+        ),
+        (out.join("summary.json"), summary_json),
+    ])
 }
 
 fn jobs_label(jobs: usize) -> String {
@@ -432,10 +567,11 @@ fn jobs_label(jobs: usize) -> String {
 }
 
 /// A short name for a batch: the directory or file names given.
-fn batch_label(paths: &[PathBuf]) -> String {
+pub(super) fn batch_label<P: AsRef<Path>>(paths: &[P]) -> String {
     paths
         .iter()
         .map(|p| {
+            let p = p.as_ref();
             p.file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_else(|| p.display().to_string())
