@@ -1,5 +1,6 @@
-//! Solver time on the bundled instances: MIP model building, the full MIP solve, and the two
-//! heuristics. `cargo bench --bench solve` (release profile; HiGHS single-threaded, seed 2016).
+//! Solver time on the bundled instances (the Kent batch, and the re-planning example whose kept
+//! bookings shrink its model): MIP model building, the full MIP solve, and the two heuristics.
+//! `cargo bench --bench solve` (release profile; HiGHS single-threaded, seed 2016).
 //!
 //! The MIP solves take seconds, so they use flat sampling with the minimum of 10 samples.
 
