@@ -416,6 +416,13 @@ fn a_shard_that_died_is_named_and_solving_it_again_merges() {
         &dirs,
         &["shard 1/3", &plan.display().to_string(), "solve this shard again"],
     );
+    // An attempt that cannot write its summary leaves no summary.json: not the earlier attempt's.
+    assert!(dirs[1].join("summary.json").exists());
+    std::fs::remove_file(dirs[1].join("summary.csv")).unwrap();
+    std::fs::create_dir(dirs[1].join("summary.csv")).unwrap();
+    assert_eq!(solve("solve", batch.path(), &args, Some("1/3"), &dirs[1]), code(FAILED));
+    refused(&dirs, &[&format!("{}: no summary.json", dirs[1].display())]);
+    std::fs::remove_dir(dirs[1].join("summary.csv")).unwrap();
     assert_eq!(solve("solve", batch.path(), &args, Some("1/3"), &dirs[1]), code(OK));
     let merged = root.path().join("merged");
     let (c, err) = merge(&dirs, &merged);

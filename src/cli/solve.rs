@@ -143,7 +143,13 @@ struct Part {
 }
 
 impl Part {
-    fn new(batch: Vec<PathBuf>, strats: &[Box<dyn Strategy>], shard: Option<Shard>) -> Part {
+    /// The part of `batch` to solve into `out`. A shard first removes the `summary.json` an
+    /// earlier attempt left in `out`: it writes its own last, so a shard that dies leaves none
+    /// and `rebook merge` names it, instead of merging the earlier attempt's.
+    fn new(batch: Vec<PathBuf>, strats: &[Box<dyn Strategy>], shard: Option<Shard>, out: &Path) -> Part {
+        if shard.is_some() {
+            let _ = std::fs::remove_file(out.join("summary.json"));
+        }
         let mine = match shard {
             Some(s) => {
                 let refs: Vec<&dyn Strategy> = strats.iter().map(|s| s.as_ref()).collect();
@@ -424,7 +430,7 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
     let (strats, files) = prepare(std::slice::from_ref(&args.strategy), &args.paths, out)?;
     let name = strats[0].name();
     let record = BatchRecord::new(&args.paths, &files, args.report);
-    let part = Part::new(files, &strats, shard);
+    let part = Part::new(files, &strats, shard, out);
     let (results, wall) = run_batch(&part.files(), &strats, &opts);
 
     let mut tally = Tally::default();
@@ -482,7 +488,7 @@ pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
     let shard = args.run.shard()?;
     let (strats, files) = prepare(&args.strategies, &args.paths, out)?;
     let record = BatchRecord::new(&args.paths, &files, false);
-    let part = Part::new(files, &strats, shard);
+    let part = Part::new(files, &strats, shard, out);
     let files = part.files();
     let (results, wall) = run_batch(&files, &strats, &opts);
 
