@@ -158,8 +158,9 @@ fn flags(s: &SummaryFile) -> Vec<(String, String)> {
     out
 }
 
-/// The command that solves shard `index` of the run `s` records.
-fn rerun_command(s: &SummaryFile, index: usize, count: usize) -> String {
+/// The command that solves shard `shard` (`K/N`) of the run `s` records into `out`, quoted for
+/// a POSIX shell.
+fn rerun_command(s: &SummaryFile, shard: &str, out: &str) -> String {
     let command = if s.is_comparison() { "compare" } else { "solve" };
     let mut words = vec!["rebook".to_string(), command.to_string()];
     if let Some(b) = &s.batch {
@@ -171,13 +172,19 @@ fn rerun_command(s: &SummaryFile, index: usize, count: usize) -> String {
             words.push(value);
         }
     }
-    words.extend([
-        "--shard".into(),
-        format!("{index}/{count}"),
-        "--out".into(),
-        "DIR".into(),
-    ]);
-    words.join(" ")
+    words.extend(["--shard".into(), shard.to_string(), "--out".into(), out.to_string()]);
+    words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
+}
+
+/// `word` as a POSIX shell reads it back: as it is when it holds only safe characters, else in
+/// single quotes.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._,:=+-@%".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Every reason why `parts` are not the shards of one batch run, each naming the directories.
@@ -300,7 +307,7 @@ fn coverage(parts: &[Part]) -> Vec<String> {
         if !by_index.contains_key(&index) {
             problems.push(format!(
                 "shard {index}/{count} is missing: no directory given holds it; solve it with `{}` and merge again",
-                rerun_command(&first.summary, index, count)
+                rerun_command(&first.summary, &format!("{index}/{count}"), "DIR")
             ));
         }
     }
@@ -532,8 +539,7 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome, CliError> {
             problems.push(format!(
                 "no readable shard output for shard(s) {}; solve each with `{}` (its index in --shard) and merge again",
                 missing.join(", "),
-                rerun_command(&first.summary, 0, count)
-                    .replace(&format!("--shard 0/{count}"), &format!("--shard K/{count}"))
+                rerun_command(&first.summary, &format!("K/{count}"), "DIR")
             ));
         }
     }
@@ -670,8 +676,11 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome, CliError> {
             eprintln!(
                 "{}: {failed} run(s) failed; if the machine was at fault, solve it again with `{}` and merge again",
                 p.name(),
-                rerun_command(&p.summary, p.shard.index, p.shard.count)
-                    .replace(" DIR", &format!(" {}", p.dir.display()))
+                rerun_command(
+                    &p.summary,
+                    &format!("{}/{}", p.shard.index, p.shard.count),
+                    &p.dir.to_string_lossy()
+                )
             );
         }
     }
