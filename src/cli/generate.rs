@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Generate a batch of realistic instances (one file per trust), deterministic from the seed.
 #[derive(clap::Args)]
 pub struct GenerateArgs {
-    /// Named scenario: kent-2016-04, national-2023-04, small, stress (default: a custom batch
+    /// Named scenario: kent-2016-04, national-2023-04, national-2024-01, small, stress (default: a custom batch
     /// shaped by the options below).
     #[arg(long)]
     scenario: Option<String>,
