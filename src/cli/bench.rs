@@ -1,9 +1,12 @@
-//! `rebook bench ihtc`: the options and the printed table of the IHTC-2024 benchmark (the runner
-//! itself is [`crate::bench::ihtc`]).
+//! `rebook bench ihtc` and `rebook bench scale`: the options and printed tables of the IHTC-2024
+//! benchmark and of the scaling benchmark (the runners themselves are [`crate::bench::ihtc`] and
+//! [`crate::bench::scale`]), and the hidden `rebook bench scale-one`, the child process of each
+//! scaling run.
 
 use super::error::{CliError, Outcome};
 use super::input::read_text;
 use crate::bench::ihtc::{self, BenchRow};
+use crate::bench::scale::{self, ScaleOptions};
 use crate::strategy::{self, SolveOptions};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -13,6 +16,78 @@ use std::path::PathBuf;
 pub enum BenchSuite {
     /// Solve IHTC-2024 instances with the MIP and compare with the best-known surgical costs.
     Ihtc(BenchIhtcArgs),
+    /// How the MIP's cost grows with size: generated single trusts of 100 to 3,200 cases, each
+    /// solved in a child process to a first plan and at each time limit (time, gap, model size,
+    /// peak memory, overrun); a table, scale.csv, scale.md and scale.svg in --out.
+    Scale(BenchScaleArgs),
+    /// One run of `bench scale` (its child process): prints one JSON line.
+    #[command(hide = true)]
+    ScaleOne(BenchScaleOneArgs),
+}
+
+/// The options of `rebook bench scale`.
+#[derive(clap::Args)]
+pub struct BenchScaleArgs {
+    /// Cases of each generated trust, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = scale::DEFAULT_SIZES,
+          value_parser = clap::value_parser!(u32).range(1..=5000))]
+    sizes: Vec<u32>,
+    /// Time limits of the MIP, seconds, comma-separated (the first plan, limit 0, is always
+    /// measured too).
+    #[arg(long, value_delimiter = ',', default_values_t = scale::DEFAULT_TIME_LIMITS,
+          value_parser = positive_seconds)]
+    time_limits: Vec<f64>,
+    /// Generator seed of the trusts.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Relative gap at which the MIP stops (0: search to the limit unless proven optimal).
+    #[arg(long, default_value_t = 0.0, value_parser = super::values::fraction)]
+    gap: f64,
+    /// HiGHS threads per solve.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
+    /// HiGHS random seed.
+    #[arg(long, default_value_t = 2016)]
+    solver_seed: u32,
+    /// Skip building each full model alone (its size and memory where the decomposition runs).
+    #[arg(long)]
+    no_full_model: bool,
+    /// Output folder: instances/, plans/, scale.csv, scale.md, scale.svg.
+    #[arg(long, short, default_value = "out/bench-scale")]
+    out: PathBuf,
+}
+
+/// The options of the hidden `rebook bench scale-one`.
+#[derive(clap::Args)]
+pub struct BenchScaleOneArgs {
+    /// The instance file.
+    path: PathBuf,
+    /// Time limit, seconds.
+    #[arg(long, default_value_t = 30.0, value_parser = super::values::non_negative_seconds)]
+    time_limit: f64,
+    /// Relative gap at which to stop.
+    #[arg(long, default_value_t = 0.0, value_parser = super::values::fraction)]
+    gap: f64,
+    /// HiGHS threads.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
+    /// HiGHS random seed.
+    #[arg(long, default_value_t = 2016)]
+    seed: u32,
+    /// Write the plan here.
+    #[arg(long)]
+    plan: Option<PathBuf>,
+    /// Build the full model alone instead of solving.
+    #[arg(long)]
+    full_model: bool,
+}
+
+/// A number of seconds above 0 (`--time-limits`).
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a number of seconds above 0")),
+    }
 }
 
 /// The options of `rebook bench ihtc`.
@@ -45,6 +120,8 @@ pub struct BenchIhtcArgs {
 pub fn bench(suite: &BenchSuite) -> Result<Outcome, CliError> {
     match suite {
         BenchSuite::Ihtc(args) => bench_ihtc(args),
+        BenchSuite::Scale(args) => bench_scale(args),
+        BenchSuite::ScaleOne(args) => bench_scale_one(args),
     }
 }
 
@@ -126,4 +203,108 @@ fn line(r: &BenchRow) -> String {
         r.status,
         r.error.as_ref().map(|e| format!(" error: {e}")).unwrap_or_default()
     )
+}
+
+/// Runs the scaling benchmark (each run on stderr as it ends), prints the table, writes
+/// scale.csv, scale.md and scale.svg into --out, and names every run that failed:
+/// [`Outcome::Failed`] when one has no checked plan or ran more than 10 % past its limit.
+fn bench_scale(args: &BenchScaleArgs) -> Result<Outcome, CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::Internal(format!("cannot find the rebook executable to run each solve: {e}")))?;
+    let opts = ScaleOptions {
+        sizes: args.sizes.clone(),
+        time_limits: args.time_limits.clone(),
+        seed: args.seed,
+        gap: args.gap,
+        threads: args.threads,
+        solver_seed: args.solver_seed,
+        full_model: !args.no_full_model,
+        out: args.out.clone(),
+        exe,
+    };
+    std::fs::create_dir_all(&args.out).map_err(|source| CliError::CreateDir {
+        path: args.out.clone(),
+        what: "output directory",
+        source,
+    })?;
+    let results = scale::run(&opts, |size, run| {
+        let m = &run.measured;
+        eprintln!(
+            "{} cases, {}: {:.2} s{}, {}{}{}",
+            size.cases,
+            scale::limit_label(run.time_limit),
+            m.solve_seconds,
+            m.gap.map(|g| format!(", gap {:.2} %", g * 100.0)).unwrap_or_default(),
+            if m.status.is_empty() { "error" } else { &m.status },
+            run.peak_rss_kib
+                .map(|k| format!(", peak {:.0} MiB", k as f64 / 1024.0))
+                .unwrap_or_default(),
+            run.failure().map(|f| format!(" — FAILED: {f}")).unwrap_or_default(),
+        );
+    })
+    .map_err(|e| match e {
+        scale::ScaleError::Generate(g) => CliError::Generate(g),
+        scale::ScaleError::Write { path, source } => CliError::Write { path, what: "", source },
+    })?;
+    for line in scale::table(&results) {
+        outln!("{line}");
+    }
+    let write = |name: &str, bytes: &[u8]| {
+        let path = args.out.join(name);
+        crate::io::write_atomic(&path, bytes).map_err(|source| CliError::Write { path, what: "", source })
+    };
+    let csv = scale::to_csv(&results).map_err(|e| CliError::Internal(format!("scale.csv: {e}")))?;
+    write("scale.csv", &csv)?;
+    write("scale.md", scale::to_markdown(&results).as_bytes())?;
+    write("scale.svg", scale::to_svg(&results, &opts.time_limits).as_bytes())?;
+    let failed = scale::failures(&results);
+    let runs: usize = results.iter().map(|s| s.runs.len()).sum();
+    if failed.is_empty() {
+        let worst = (results.iter())
+            .flat_map(|s| s.runs.iter().filter_map(|r| r.overrun()))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let within = if worst > 0.0 {
+            format!(
+                "worst overrun {:+.1} % of the limit (at most {:.0} %)",
+                worst * 100.0,
+                scale::MAX_OVERRUN * 100.0
+            )
+        } else {
+            "every solve returned within its limit".to_string()
+        };
+        outln!(
+            "{runs} runs, every plan checked; {within}; scale.csv, scale.md, scale.svg, instances/ and plans/ in {}",
+            args.out.display()
+        );
+        Ok(Outcome::Ok)
+    } else {
+        for f in &failed {
+            eprintln!("failed: {f}");
+        }
+        outln!(
+            "{} of {runs} runs failed (no checked plan, or more than {:.0} % past the limit); results in {}",
+            failed.len(),
+            scale::MAX_OVERRUN * 100.0,
+            args.out.display()
+        );
+        Ok(Outcome::Failed)
+    }
+}
+
+/// The child process of one scaling run: solves (or, with --full-model, builds the full model)
+/// and prints what it measured as one JSON line on stdout.
+fn bench_scale_one(args: &BenchScaleOneArgs) -> Result<Outcome, CliError> {
+    let line = if args.full_model {
+        serde_json::to_string(&scale::measure_full_model(&args.path))
+    } else {
+        let opts = SolveOptions {
+            time_limit: args.time_limit,
+            gap: args.gap,
+            threads: args.threads,
+            seed: args.seed,
+        };
+        serde_json::to_string(&scale::measure(&args.path, &opts, args.plan.as_deref()))
+    };
+    outln!("{}", line.map_err(|e| CliError::Internal(e.to_string()))?);
+    Ok(Outcome::Ok)
 }

@@ -90,7 +90,8 @@ pub struct TrustSpec {
     pub sites: Vec<Site>,
     /// Cancelled cases to rebook.
     pub cases: u32,
-    /// Theatres modelled: those with post-strike free time or extra lists, not every theatre.
+    /// Theatres modelled: those with post-strike free time or extra lists, not every theatre
+    /// (1 to 250: the scaling benchmark's largest trusts need 213).
     pub theatres: u32,
     /// A dedicated orthopaedic centre (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,10 +388,10 @@ impl Params {
                     format!("{} cases is more than 5000 per trust", t.cases),
                 );
             }
-            if !(1..=60).contains(&t.theatres) {
+            if !(1..=250).contains(&t.theatres) {
                 return bad(
                     &format!("trusts[{i}].theatres"),
-                    format!("{} is not 1 to 60 theatres", t.theatres),
+                    format!("{} is not 1 to 250 theatres", t.theatres),
                 );
             }
             if let Some(c) = &t.orthopaedic_centre {
