@@ -46,6 +46,8 @@
 //!
 //! ## The rooms (calls run downward only; `tests/architecture.rs` enforces it)
 //! - [`cli`]: the command line, one file per command family, exit codes in one place.
+//! - [`simulate`]: a season of strikes: a batch run forward through a strike series, every round
+//!   re-planned with each strategy ([`restrike`], [`strategy`]), compared with intervals.
 //! - [`restrike`]: the re-planning instance after a further strike (SPEC.md section 8).
 //! - [`batch`]: many trusts × strategies in parallel, summary rows and files; [`bench`](mod@bench):
 //!   benchmark runners.
@@ -74,6 +76,7 @@ pub mod report;
 pub mod restrike;
 pub mod rules;
 pub mod schedule;
+pub mod simulate;
 pub mod stats;
 pub mod strategy;
 pub mod text;

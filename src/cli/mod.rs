@@ -25,6 +25,7 @@ mod merge;
 mod progress;
 mod report;
 mod restrike;
+mod simulate;
 mod solve;
 mod validate;
 mod values;
@@ -61,6 +62,7 @@ enum Command {
     Merge(merge::MergeArgs),
     Report(report::ReportArgs),
     Restrike(Box<restrike::RestrikeArgs>),
+    Simulate(Box<simulate::SimulateArgs>),
     Generate(Box<generate::GenerateArgs>),
     Stats(generate::StatsArgs),
     /// Read an instance written by people (a folder of CSV files) into instance JSON.
@@ -97,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(args),
         Command::Report(args) => report::report(args),
         Command::Restrike(args) => restrike::restrike(args),
+        Command::Simulate(args) => simulate::simulate(args),
         Command::Generate(args) => generate::generate(args),
         Command::Stats(args) => generate::stats(args),
         Command::Import { format } => convert::import(format),
