@@ -2,12 +2,16 @@
 //! the command, on tiny sizes (50 and 100 cases, 5 s), measures what it says: every plan checked
 //! and written, model sizes and methods as the MIP reports them, peak memory from `/proc`,
 //! overruns judged against the 10 % rule, and its CSV, Markdown and SVG agree with the table.
+//!
+//! `rebook bench batch` (issue 13, item 1), which reads what a national batch's plans add up to:
+//! its distributions, and the shard split's estimated wall time from the measured seconds.
 
 mod common;
 
 use common::rebook;
+use rebook::bench::national;
 use rebook::bench::scale::{self, Measurement, Method, Run};
-use rebook::generate;
+use rebook::generate::{self, Params};
 use rebook::io::validate::validate;
 use rebook::strategy::{mip, SolveOptions};
 use std::collections::BTreeMap;
@@ -384,4 +388,138 @@ fn a_solve_the_limit_stops_reports_its_gap_and_overrun() {
     let shown: f64 = cell.trim_end_matches('%').trim().parse().unwrap();
     assert!((shown - overrun).abs() <= 0.06, "{cell} vs {overrun}");
     assert_eq!(last.contains("**failed**"), fails, "{last}");
+}
+
+#[test]
+fn distributions_interpolate_and_shards_run_longest_first() {
+    let d = national::distribution([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0]).unwrap();
+    assert_eq!((d.count, d.min, d.max, d.sum), (10, 1.0, 9.0, 39.0));
+    assert_eq!(d.median, 3.5);
+    assert!((d.p90 - 6.3).abs() < 1e-9, "{d:?}");
+    assert!((d.p99 - 8.73).abs() < 1e-9, "{d:?}");
+    assert_eq!(national::distribution(std::iter::empty()), None);
+    // Each task to the first free worker, in the order given.
+    assert_eq!(national::makespan(&[5.0, 4.0, 3.0, 3.0, 3.0], 2), 10.0);
+    assert_eq!(national::makespan(&[5.0, 4.0, 3.0, 3.0, 3.0], 1), 18.0);
+    assert_eq!(national::makespan(&[5.0, 4.0], 8), 5.0);
+    assert_eq!(national::makespan(&[], 2), 0.0);
+}
+
+/// Solves `dir` with the MIP (gap 0) into `out`, with extra options.
+fn solve(dir: &Path, out: &Path, extra: &[&str]) {
+    rebook()
+        .arg("solve")
+        .arg(dir)
+        .args([
+            "--strategy",
+            "mip",
+            "--gap",
+            "0",
+            "--jobs",
+            "2",
+            "--quiet",
+            "--time-limit",
+            "20",
+        ])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+#[test]
+fn bench_batch_reads_the_plans_of_a_batch_and_its_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = tmp.path().join("batch");
+    let files = generate::generate(&generate::scenarios::scenario("small").unwrap(), 5).unwrap();
+    generate::write_batch(&batch, &files).unwrap();
+    let mut extra = Params::default();
+    extra.trusts.truncate(2);
+    for t in &mut extra.trusts {
+        t.cases = 30;
+        t.id = format!("X{}", t.id);
+        t.file_stem = Some(t.id.clone());
+    }
+    generate::write_batch(&batch, &generate::generate(&extra, 5).unwrap()).unwrap();
+    let whole = tmp.path().join("whole");
+    solve(&batch, &whole, &[]);
+    let csv_path = tmp.path().join("trusts.csv");
+    let out = rebook()
+        .args(["bench", "batch"])
+        .arg(&whole)
+        .arg("--instances")
+        .arg(&batch)
+        .args(["--shards", "1,2,4", "--jobs", "2", "--csv"])
+        .arg(&csv_path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    let rows = read_csv(&csv_path);
+    assert_eq!(rows.len(), 4, "{stdout}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(whole.join("summary.json")).unwrap()).unwrap();
+    let trusts = summary["trusts"].as_array().unwrap();
+    for t in trusts {
+        let stem = t["file"].as_str().unwrap().trim_end_matches(".json");
+        let row = rows.iter().find(|r| r["stem"] == stem).expect("a row per plan");
+        assert_eq!(row["trust"], t["trust"].as_str().unwrap());
+        assert_eq!(row["cases"], t["cases"].to_string());
+        assert_eq!(row["status"], t["solver_status"].as_str().unwrap());
+        let plan = common::load_schedule(&whole.join(format!("{stem}.schedule.json")));
+        let seconds = plan.solver["seconds"].as_f64().unwrap();
+        assert!((row["seconds"].parse::<f64>().unwrap() - seconds).abs() < 0.001);
+    }
+    let cases: usize = rows.iter().map(|r| r["cases"].parse::<usize>().unwrap()).sum();
+    let optimal = rows.iter().filter(|r| r["gap"].parse::<f64>().unwrap() == 0.0).count();
+    assert!(stdout.starts_with(&format!("4 plans, {cases} cases: ")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("proven optimal (gap 0) {optimal} of 4")),
+        "{stdout}"
+    );
+    // One shard on one worker would take the sum of the solves; the estimates never grow with
+    // more shards, and a shard's files are those --shard picks.
+    let runs = national::read_plans(std::slice::from_ref(&whole)).unwrap();
+    let instances = rebook::io::instance_paths(std::slice::from_ref(&batch)).unwrap();
+    let one = national::shard_estimate(&instances, &runs, 1, 1).unwrap();
+    let sum: f64 = runs.iter().map(|r| r.seconds).sum();
+    assert!((one.wall() - sum).abs() < 1e-9);
+    let mut last = f64::INFINITY;
+    for n in [1, 2, 4] {
+        let e = national::shard_estimate(&instances, &runs, n, 2).unwrap();
+        assert_eq!(e.parts.len(), n);
+        assert_eq!(e.parts.iter().map(|p| p.0).sum::<usize>(), 4);
+        assert!(e.wall() <= last + 1e-9, "{n} shards: {e:?}");
+        last = e.wall();
+        assert!(
+            stdout.contains(&format!("{n:>4} shard(s): {:>8.1} s", e.wall())),
+            "{stdout}"
+        );
+    }
+    // The same batch solved in two shards reads as one; a folder given twice is refused, as is
+    // a folder without plans and an instance without a plan.
+    let (s0, s1) = (tmp.path().join("s0"), tmp.path().join("s1"));
+    solve(&batch, &s0, &["--shard", "0/2"]);
+    solve(&batch, &s1, &["--shard", "1/2"]);
+    let sharded = national::read_plans(&[s0.clone(), s1.clone()]).unwrap();
+    let stems = |r: &[national::TrustRun]| r.iter().map(|t| t.stem.clone()).collect::<Vec<_>>();
+    assert_eq!(stems(&sharded), stems(&runs));
+    let err = national::read_plans(&[s0.clone(), s0.clone()]).unwrap_err();
+    assert!(err.contains("also in an earlier folder"), "{err}");
+    rebook()
+        .args(["bench", "batch"])
+        .arg(&batch)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no plan (*.schedule.json)"));
+    let err = national::shard_estimate(&instances, &stems_only(&sharded, "SM1"), 2, 2).unwrap_err();
+    assert!(err.contains("no plan 'SM1.schedule.json'"), "{err}");
+}
+
+/// `runs` without the plan of `stem`.
+fn stems_only(runs: &[national::TrustRun], without: &str) -> Vec<national::TrustRun> {
+    runs.iter().filter(|r| r.stem != without).cloned().collect()
 }

@@ -1,11 +1,13 @@
-//! `rebook bench ihtc` and `rebook bench scale`: the options and printed tables of the IHTC-2024
-//! benchmark and of the scaling benchmark (the runners themselves are [`crate::bench::ihtc`] and
-//! [`crate::bench::scale`]), and the hidden `rebook bench scale-one`, the child process of each
+//! `rebook bench ihtc`, `rebook bench scale` and `rebook bench batch`: the options and printed
+//! tables of the IHTC-2024 benchmark, of the scaling benchmark and of a solved batch's
+//! distributions (the work itself is in [`crate::bench::ihtc`], [`crate::bench::scale`] and
+//! [`crate::bench::national`]), and the hidden `rebook bench scale-one`, the child process of each
 //! scaling run.
 
 use super::error::{CliError, Outcome};
 use super::input::read_text;
 use crate::bench::ihtc::{self, BenchRow};
+use crate::bench::national;
 use crate::bench::scale::{self, ScaleOptions};
 use crate::strategy::{self, SolveOptions};
 use clap::Subcommand;
@@ -20,6 +22,9 @@ pub enum BenchSuite {
     /// solved in a child process to a first plan and at each time limit (time, gap, model size,
     /// peak memory, overrun); a table, scale.csv, scale.md and scale.svg in --out.
     Scale(BenchScaleArgs),
+    /// What a solved batch adds up to: the distribution of its per-trust gaps and seconds, its
+    /// slowest trusts and, with --instances, the wall time of the batch split into shards.
+    Batch(BenchBatchArgs),
     /// One run of `bench scale` (its child process): prints one JSON line.
     #[command(hide = true)]
     ScaleOne(BenchScaleOneArgs),
@@ -55,6 +60,31 @@ pub struct BenchScaleArgs {
     /// Output folder: instances/, plans/, scale.csv, scale.md, scale.svg.
     #[arg(long, short, default_value = "out/bench-scale")]
     out: PathBuf,
+}
+
+/// The options of `rebook bench batch`.
+#[derive(clap::Args)]
+pub struct BenchBatchArgs {
+    /// Output folders of `rebook solve` (their `*.schedule.json`), e.g. every shard's.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// The batch's instance files or folders, as given to `rebook solve`: estimate the wall time
+    /// of the batch split into --shards parts from the measured seconds.
+    #[arg(long, num_args = 1..)]
+    instances: Vec<PathBuf>,
+    /// Shard counts to estimate, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [1u32, 2, 4, 8, 16],
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    shards: Vec<u32>,
+    /// Trusts solved side by side in each shard (`--jobs` of its `rebook solve`).
+    #[arg(long, short, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: u32,
+    /// How many of the slowest trusts to list.
+    #[arg(long, default_value_t = 10)]
+    slowest: usize,
+    /// Also write one row per trust (stem, trust, cases, status, gap, seconds) as CSV here.
+    #[arg(long)]
+    csv: Option<PathBuf>,
 }
 
 /// The options of the hidden `rebook bench scale-one`.
@@ -121,6 +151,7 @@ pub fn bench(suite: &BenchSuite) -> Result<Outcome, CliError> {
     match suite {
         BenchSuite::Ihtc(args) => bench_ihtc(args),
         BenchSuite::Scale(args) => bench_scale(args),
+        BenchSuite::Batch(args) => bench_batch(args),
         BenchSuite::ScaleOne(args) => bench_scale_one(args),
     }
 }
@@ -306,5 +337,122 @@ fn bench_scale_one(args: &BenchScaleOneArgs) -> Result<Outcome, CliError> {
         serde_json::to_string(&scale::measure(&args.path, &opts, args.plan.as_deref()))
     };
     outln!("{}", line.map_err(|e| CliError::Internal(e.to_string()))?);
+    Ok(Outcome::Ok)
+}
+
+/// `12.3 %`-style percentages of a fraction.
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+/// Prints what the plans in `dirs` add up to and, with `--instances`, the estimated wall time of
+/// the batch in shards; writes the per-trust CSV when asked.
+fn bench_batch(args: &BenchBatchArgs) -> Result<Outcome, CliError> {
+    let runs = national::read_plans(&args.dirs).map_err(CliError::Paths)?;
+    let s = national::summarise(&runs);
+    let statuses: Vec<String> = s.by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    outln!(
+        "{} plans, {} cases: {}",
+        s.trusts,
+        crate::text::thousands(s.cases as i64),
+        statuses.join(", ")
+    );
+    if let Some(g) = s.gap {
+        outln!(
+            "gap: proven optimal (gap 0) {} of {}; above 0.5 % {}, above 1 % {}; median {}, p90 {}, p99 {}, max {}",
+            s.proven_optimal,
+            g.count,
+            s.above_half_percent,
+            s.above_one_percent,
+            pct(g.median),
+            pct(g.p90),
+            pct(g.p99),
+            pct(g.max)
+        );
+    }
+    if let Some(t) = s.seconds {
+        outln!(
+            "seconds per trust: median {:.1}, p90 {:.1}, p99 {:.1}, max {:.1}; sum of the solves {:.1} ({:.1} on {} workers if perfectly shared)",
+            t.median,
+            t.p90,
+            t.p99,
+            t.max,
+            t.sum,
+            t.sum / f64::from(args.jobs),
+            args.jobs
+        );
+    }
+    let mut slow: Vec<&national::TrustRun> = runs.iter().collect();
+    slow.sort_by(|a, b| b.seconds.total_cmp(&a.seconds).then(a.stem.cmp(&b.stem)));
+    if args.slowest > 0 {
+        outln!("slowest trusts:");
+        for r in slow.iter().take(args.slowest) {
+            outln!(
+                "  {:<12} {:>5} cases {:>7.1} s  gap {:>8}  {}",
+                r.stem,
+                r.cases,
+                r.seconds,
+                r.gap.map(pct).unwrap_or_else(|| "-".into()),
+                r.status
+            );
+        }
+    }
+    if !args.instances.is_empty() {
+        let files = crate::io::instance_paths(&args.instances).map_err(CliError::Paths)?;
+        outln!(
+            "estimated wall time split into shards of --jobs {} (each shard's files as --shard K/N picks them, most expensive first on {} workers; reading, checking and writing left out):",
+            args.jobs,
+            args.jobs
+        );
+        for &n in &args.shards {
+            let e = national::shard_estimate(&files, &runs, n as usize, args.jobs as usize).map_err(CliError::Paths)?;
+            let parts: Vec<String> = e.parts.iter().map(|(f, w)| format!("{w:.1}/{f}")).collect();
+            outln!(
+                "  {:>4} shard(s): {:>8.1} s (slowest shard); parts (seconds/files): {}",
+                n,
+                e.wall(),
+                if parts.len() <= 16 {
+                    parts.join(" ")
+                } else {
+                    format!("{} … ({} parts)", parts[..16].join(" "), parts.len())
+                }
+            );
+        }
+    }
+    if let Some(out) = &args.csv {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        let mut rows = vec![vec![
+            "stem".to_string(),
+            "trust".into(),
+            "strategy".into(),
+            "cases".into(),
+            "status".into(),
+            "gap".into(),
+            "seconds".into(),
+        ]];
+        for r in &runs {
+            rows.push(vec![
+                r.stem.clone(),
+                r.trust.clone(),
+                r.strategy.clone(),
+                r.cases.to_string(),
+                r.status.clone(),
+                r.gap.map(|g| format!("{g:.6}")).unwrap_or_default(),
+                format!("{:.3}", r.seconds),
+            ]);
+        }
+        let bytes = rows
+            .iter()
+            .try_for_each(|r| w.write_record(r))
+            .map_err(std::io::Error::other)
+            .and_then(|_| w.into_inner().map_err(|e| std::io::Error::other(e.to_string())))
+            .and_then(|bytes| crate::io::write_atomic(out, &bytes).map(|_| ()));
+        bytes.map_err(|source| CliError::Write {
+            path: out.clone(),
+            what: "",
+            source,
+        })?;
+        outln!("per-trust rows written to {}", out.display());
+    }
     Ok(Outcome::Ok)
 }
