@@ -2,10 +2,12 @@
 //!
 //! A bundled batch lives in its own weeks (the Kent batch: 28 April to 8 June 2016), a series in
 //! others (England: March 2023 to July 2024). Round 1 of the series is the batch's own strike, so
-//! every date of the series moves by one shift: the days from round 1's first strike day to the
-//! batch's strike date ([`strike_date`]). Round *k* then strikes on the batch's strike date +
-//! (its first day − round 1's first day), for as many days as it lasted, and is re-planned
-//! `announce_days` before its first strike day ([`Calendar::rounds`]).
+//! every date of the series moves by one shift: the whole number of weeks nearest to the days
+//! from round 1's first strike day to the batch's strike date ([`strike_date`]), so that
+//! weekdays stay weekdays (a strike's lists depend on the day of the week). Round *k* then
+//! strikes on round 1's moved first day + (its first day − round 1's first day), for as many
+//! days as it lasted, and is re-planned `announce_days` before its first strike day
+//! ([`Calendar::rounds`]).
 
 use super::series::Series;
 use crate::model::Instance;
@@ -34,7 +36,7 @@ pub struct RoundDates {
 pub struct Calendar {
     /// The batch's strike date: round 1's first strike day on the batch's calendar.
     pub strike_date: NaiveDate,
-    /// Days added to every date of the series (negative: back in time).
+    /// Days added to every date of the series (negative: back in time): a multiple of 7.
     pub shift_days: i64,
     /// Every round's dates, in order.
     pub rounds: Vec<RoundDates>,
@@ -67,7 +69,8 @@ pub fn strike_date(batch: &[&Instance]) -> Option<NaiveDate> {
 /// first strike day, but never before the day after the previous round's re-plan.
 pub fn calendar(series: &Series, strike_date: NaiveDate, start: NaiveDate) -> Calendar {
     let origin = series.rounds.first().map_or(strike_date, |r| r.first);
-    let shift_days = (strike_date - origin).num_days();
+    // Whole weeks, the nearest to the batch's strike date: a Monday walkout stays a Monday's.
+    let shift_days = ((strike_date - origin).num_days() as f64 / 7.0).round() as i64 * 7;
     let mut rounds: Vec<RoundDates> = Vec::with_capacity(series.rounds.len());
     for (i, r) in series.rounds.iter().enumerate() {
         let first = shift(r.first, shift_days);

@@ -80,12 +80,13 @@ pub fn fixture_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Every bundled instance under instances/ (each batch directory).
+/// Every bundled instance under instances/ (each batch directory; `series/` holds strike
+/// series, not instances).
 pub fn bundled_instances() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("instances"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_dir() && !p.ends_with("series"))
         .collect();
     dirs.sort();
     let paths = io::instance_paths(&dirs).unwrap();
