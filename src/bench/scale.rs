@@ -731,8 +731,8 @@ fn model_size(v: Option<usize>, c: Option<usize>) -> String {
     }
 }
 
-/// The time past the limit (`+0.4 %`), `early` when the solve ended before it (proven optimal
-/// at the gap asked), `-` for the first plan.
+/// The time past the limit (`+0.4 %`), `early` when the solve returned before it (proven
+/// optimal at the gap asked, or nothing left to search), `-` for the first plan.
 fn overrun_cell(r: &Run) -> String {
     match r.overrun() {
         Some(o) if o >= 0.0 => format!("{:+.1} %", o * 100.0),

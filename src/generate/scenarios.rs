@@ -46,7 +46,7 @@ fn site(code: &str, name: &str) -> Site {
 }
 
 /// Operations postponed in the 26–27 April 2016 walkout (12,711) over about 140 acute trusts:
-/// 90.8 for an average trust. DOMAIN.md lines 44 and 48.
+/// 90.8 for an average trust. DOMAIN.md lines 44 and 59.
 const KENT_AVERAGE_TRUST_CASES: f64 = 12_711.0 / 140.0;
 
 /// The four Kent trusts: East Kent ×2 (the largest, three sites, 25–35 theatres: the top of the
@@ -172,8 +172,8 @@ const NATIONAL_2024_01_DAYS: usize = 6;
 /// Cancelled inpatient and day cases of the January 2024 strike (est.). DOMAIN.md gives its
 /// six days' 113,779 acute appointments (lines 45–46) but no count of operations, so April 2023's
 /// daily rate (20,470 over four days = 5,117.5 a day) is carried over six days: 30,705, 27 % of
-/// those appointments. The weekend of 6–7 January counts at the weekday rate, as the strike's
-/// days do in NHS England's counts.
+/// those appointments. The weekend of 6–7 January counts at the rate of the strike's weekdays,
+/// so this is the upper end: the four weekdays alone would give 20,470 again.
 pub const NATIONAL_2024_01_CASES: usize = NATIONAL_2023_04_CASES * NATIONAL_2024_01_DAYS / NATIONAL_2023_04_DAYS;
 
 /// The synthetic trusts `NT001`… of the national scenarios: `cases` spread over
@@ -274,7 +274,7 @@ pub fn small() -> Params {
 }
 
 /// Eight of the largest trusts: 40 procedures a strike day over a four-day strike, ×2 for the
-/// largest trusts (DOMAIN.md lines 47–48) = 320 cases each, 16 theatres on three sites.
+/// largest trusts (DOMAIN.md lines 58–59) = 320 cases each, 16 theatres on three sites.
 pub fn stress() -> Params {
     Params {
         scenario: "stress".to_string(),
