@@ -81,7 +81,8 @@ enum Command {
         #[command(subcommand)]
         format: convert::ScoreFormat,
     },
-    /// Benchmark the MIP on a public benchmark suite.
+    /// Benchmarks: the MIP on the IHTC-2024 suite (`ihtc`), on generated trusts of growing size
+    /// (`scale`), and what a solved batch adds up to (`batch`).
     Bench {
         #[command(subcommand)]
         suite: bench::BenchSuite,
