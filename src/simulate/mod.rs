@@ -47,23 +47,26 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use trajectory::Setup;
 
-/// How a simulation runs.
+/// How a simulation runs ([`Options::default`]: fifo, priority and mip, seed 2023, a 10 s MIP
+/// limit, one job).
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Strategy names ([`crate::strategy::NAMES`]), in the order of the outputs.
+    /// Strategy names ([`crate::strategy::NAMES`]), in the order of the outputs (`--strategies`,
+    /// default `fifo,priority,mip`).
     pub strategies: Vec<String>,
-    /// The seeds (`--seed N --seeds K`: N..N+K−1).
+    /// The seeds (`--seed N --seeds K`: N..N+K−1; default 2023 alone).
     pub seeds: Vec<u64>,
-    /// Options of every solve (one HiGHS thread each).
+    /// Options of every solve (one HiGHS thread each; default time limit 10 s per trust and
+    /// round, the rest as `rebook solve`).
     pub solve: SolveOptions,
-    /// Walks run side by side.
+    /// Walks run side by side (`--jobs`; default here 1, the command's default every core).
     pub jobs: usize,
-    /// The batch's strike date (round 1's first day on the batch's calendar); `None`: read from
-    /// the cases ([`calendar::strike_date`]).
+    /// The batch's strike date (`--strike-date`); `None` (default): read from the cases
+    /// ([`calendar::strike_date`]).
     pub strike_date: Option<NaiveDate>,
-    /// Keep every round's instance and plan ([`Walk::kept`]).
+    /// Keep every round's instance and plan ([`Walk::kept`]; `--keep-plans`; default off).
     pub keep_plans: bool,
-    /// Keep every round's case states ([`Walk::states`]).
+    /// Keep every round's case states ([`Walk::states`]; default off).
     pub keep_states: bool,
 }
 
