@@ -174,6 +174,28 @@ impl Ids {
     }
 }
 
+/// Starts a self-contained page: doctype, `<html lang="en-GB">`, the head with its title and the
+/// given style sheet inline, and opens `<body>`. [`Writer::finish`] closes it.
+pub fn page_start(title: &str, style: &'static str) -> Writer {
+    let mut w = Writer::new();
+    w.trusted("<!DOCTYPE html>\n");
+    w.open("html", &[("lang", &"en-GB")]);
+    w.open("head", &[]);
+    w.empty("meta", &[("charset", &"utf-8")]);
+    w.empty(
+        "meta",
+        &[
+            ("name", &"viewport"),
+            ("content", &"width=device-width, initial-scale=1"),
+        ],
+    );
+    w.elem("title", &[], title);
+    w.open("style", &[]).trusted(style).close();
+    w.close();
+    w.open("body", &[]);
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

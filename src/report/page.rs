@@ -12,23 +12,7 @@ pub(super) const STYLE: &str = include_str!("style.css");
 /// Starts a page: doctype, `<html lang="en-GB">`, the head with its title and style sheet, and
 /// opens `<body>`. [`Writer::finish`] closes it.
 pub(super) fn page_start(title: &str) -> Writer {
-    let mut w = Writer::new();
-    w.trusted("<!DOCTYPE html>\n");
-    w.open("html", &[("lang", &"en-GB")]);
-    w.open("head", &[]);
-    w.empty("meta", &[("charset", &"utf-8")]);
-    w.empty(
-        "meta",
-        &[
-            ("name", &"viewport"),
-            ("content", &"width=device-width, initial-scale=1"),
-        ],
-    );
-    w.elem("title", &[], title);
-    w.open("style", &[]).trusted(STYLE).close();
-    w.close();
-    w.open("body", &[]);
-    w
+    super::html::page_start(title, STYLE)
 }
 
 /// The page's table of contents (hidden in print).

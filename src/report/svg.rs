@@ -108,7 +108,7 @@ pub fn num(v: f64) -> String {
 }
 
 /// Opens a chart: `<svg>` with its id, size, accessible title and the visible title.
-fn open_chart(w: &mut Writer, id: &str, title: &str, width: f64, height: f64) {
+pub fn open_chart(w: &mut Writer, id: &str, title: &str, width: f64, height: f64) {
     let view = format!("0 0 {} {}", N(width), N(height));
     w.open(
         "svg",

@@ -55,23 +55,8 @@ const GRID_INK: &str = "#e3e6e8";
 
 /// The page of `run` (`totals` from [`tables::totals`]); `batch` names the batch (its paths).
 pub fn html(run: &Run, totals: &[Total], batch: &str) -> String {
-    let mut w = Writer::new();
-    w.trusted("<!DOCTYPE html>\n");
-    w.open("html", &[("lang", &"en-GB")]);
-    w.open("head", &[]);
-    w.empty("meta", &[("charset", &"utf-8")]);
-    w.empty(
-        "meta",
-        &[
-            ("name", &"viewport"),
-            ("content", &"width=device-width, initial-scale=1"),
-        ],
-    );
     let title = format!("Strike series: {}", run.series.name);
-    w.elem("title", &[], &title);
-    w.open("style", &[]).trusted(STYLE).close();
-    w.close();
-    w.open("body", &[]);
+    let mut w = crate::report::html::page_start(&title, STYLE);
     header(&mut w, run, batch, &title);
     w.open("nav", &[]);
     for (id, label) in [
@@ -368,20 +353,7 @@ fn line_chart(w: &mut Writer, run: &Run, id: &str, title: &str, y_label: &str, l
         .fold(0.0, f64::max);
     let (step, y_top) = nice_axis(max * 1.08);
     let y = |v: f64| top + plot_h - v.clamp(0.0, y_top) / y_top * plot_h;
-    let view = format!("0 0 {} {}", N(width), N(height));
-    w.open(
-        "svg",
-        &[
-            ("id", &id),
-            ("class", &"chart"),
-            ("viewBox", &view),
-            ("width", &N(width)),
-            ("height", &N(height)),
-            ("role", &"img"),
-        ],
-    );
-    w.elem("title", &[], title);
-    w.elem("text", &[("x", &8), ("y", &18), ("class", &"chart-title")], title);
+    crate::report::svg::open_chart(w, id, title, width, height);
     // Legend.
     let mut lx = left;
     for (s, name) in run.strategies.iter().enumerate() {
