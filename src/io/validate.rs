@@ -975,7 +975,11 @@ fn kept_bookings(inst: &Instance, sink: &mut Sink) {
             kept_in.entry(k).or_default().push(p);
         }
     }
+    if kept_in.is_empty() {
+        return;
+    }
     let turnaround = inst.rules.turnaround_minutes;
+    let owned_booked = inst.owned_booked_minutes();
     let mut owner_minutes: BTreeMap<(usize, NaiveDate), (i64, Vec<usize>)> = BTreeMap::new();
     for (&k, cases) in &kept_in {
         let sess = &inst.sessions[k];
@@ -1003,7 +1007,7 @@ fn kept_bookings(inst: &Instance, sink: &mut Sink) {
         if let Some(owner) = sess.owner {
             let e = owner_minutes
                 .entry((owner, sess.date))
-                .or_insert_with(|| (booked_minutes_of_owner(inst, owner, sess.date), Vec::new()));
+                .or_insert_with(|| (owned_booked.get(&(owner, sess.date)).copied().unwrap_or(0), Vec::new()));
             e.0 += cases.iter().map(|&p| inst.procedures[p].duration).sum::<i64>();
             e.1.extend(cases);
         }
@@ -1024,14 +1028,6 @@ fn kept_bookings(inst: &Instance, sink: &mut Sink) {
             }
         }
     }
-}
-
-/// Booked minutes (`end − start − free_minutes`) of the sessions surgeon `s` owns on `date`.
-fn booked_minutes_of_owner(inst: &Instance, s: usize, date: NaiveDate) -> i64 {
-    (inst.sessions.iter())
-        .filter(|k| k.owner == Some(s) && k.date == date)
-        .map(|k| k.end - k.start - k.free_minutes)
-        .sum()
 }
 
 /// In words, the first condition of rule 2 (or of ownership) that keeps case `p` out of

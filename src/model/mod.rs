@@ -377,6 +377,18 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Minutes already booked before the strike (`end − start − free_minutes`) of the owned
+    /// lists, per (owner, date): what counts towards the owner's operating cap (rule 5).
+    pub fn owned_booked_minutes(&self) -> BTreeMap<(usize, NaiveDate), i64> {
+        let mut booked = BTreeMap::new();
+        for sess in &self.sessions {
+            if let Some(o) = sess.owner {
+                *booked.entry((o, sess.date)).or_insert(0) += sess.booked_minutes();
+            }
+        }
+        booked
+    }
+
     /// The session a case must be kept in (rule 11, SPEC.md section 8): its live booking when
     /// that booking is notified and its session's date is before `horizon_start +
     /// keep_notified_days`; `None` for every other case (and when the rule is off).

@@ -4,7 +4,6 @@
 
 use crate::model::Instance;
 use crate::rules::{self, Item};
-use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Case `p` in session `k` by surgeon `s`.
@@ -43,22 +42,11 @@ pub fn hours_rules_active(inst: &Instance) -> bool {
         || r.max_consecutive_days.is_some()
 }
 
-/// Minutes already booked before the strike, per (owner, date) of the owned lists.
-pub fn booked_minutes(inst: &Instance) -> BTreeMap<(usize, NaiveDate), i64> {
-    let mut booked = BTreeMap::new();
-    for sess in &inst.sessions {
-        if let Some(o) = sess.owner {
-            *booked.entry((o, sess.date)).or_insert(0) += sess.booked_minutes();
-        }
-    }
-    booked
-}
-
 impl Candidates {
     /// Every eligible triple of `inst`, pruned as the module docs of [`super`] say, and the
     /// staffing pairs they need.
     pub fn prune(inst: &Instance) -> Candidates {
-        let booked = booked_minutes(inst);
+        let booked = inst.owned_booked_minutes();
         let fixed: Vec<Vec<Item>> = (0..inst.surgeons.len()).map(|s| rules::fixed_items(inst, s)).collect();
         let active = hours_rules_active(inst);
         let mut staffable: BTreeMap<(usize, usize), bool> = BTreeMap::new();

@@ -26,7 +26,7 @@
 //!    the incumbent, so each step is never worse. Windows slide by half their width; after a full
 //!    pass without improvement they double, up to the whole horizon.
 
-use super::candidates::{booked_minutes, Candidates, Triple};
+use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, run_audited, seconds_left, ModelSize, Plan};
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
@@ -266,7 +266,7 @@ impl<'a> DayModel<'a> {
             full,
             lists,
             pairs,
-            booked: booked_minutes(inst),
+            booked: inst.owned_booked_minutes(),
         }
     }
 

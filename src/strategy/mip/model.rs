@@ -3,7 +3,7 @@
 //! create them), the objective, and one function per constraint family, called in the order of
 //! the docs. HiGHS explores the model in that order, so changing it changes plans.
 
-use super::candidates::{booked_minutes, hours_rules_active, Candidates, Triple};
+use super::candidates::{hours_rules_active, Candidates, Triple};
 use crate::model::Instance;
 use crate::rules::{self, Item};
 use crate::schedule::{self, Placement};
@@ -248,7 +248,7 @@ fn staffing_rows(
 
 /// Family 4: operating-minute caps per surgeon and date.
 fn operating_rows(inst: &Instance, c: &Candidates, cols: &Columns, x: &[usize], rows: &mut Vec<Constraint>) {
-    let booked = booked_minutes(inst);
+    let booked = inst.owned_booked_minutes();
     let mut groups: BTreeMap<(usize, NaiveDate), Vec<usize>> = BTreeMap::new();
     for (t, tr) in c.triples.iter().enumerate() {
         groups.entry((tr.s, inst.sessions[tr.k].date)).or_default().push(t);
