@@ -1030,46 +1030,55 @@ fn kept_bookings(inst: &Instance, sink: &mut Sink) {
     }
 }
 
-/// In words, the first condition of rule 2 (or of ownership) that keeps case `p` out of
-/// session `k`.
+/// In words, what keeps case `p` out of session `k` ([`Instance::ineligibility`] for the
+/// surgeons who could operate there: the owner, else the named surgeon, else anyone).
 fn why_not_eligible(inst: &Instance, p: usize, k: usize) -> String {
     let pr = &inst.procedures[p];
     let sess = &inst.sessions[k];
-    let latest = pr.latest(inst.horizon_end);
-    if sess.date < pr.earliest || sess.date > latest {
-        return format!(
-            "its date {} is outside the case's window {} to {latest}",
-            sess.date, pr.earliest
-        );
+    let candidates: Vec<usize> = match (sess.owner, pr.surgeon) {
+        (Some(o), _) => vec![o],
+        (None, Some(n)) => vec![n],
+        (None, None) => (0..inst.surgeons.len()).collect(),
+    };
+    let reasons: Vec<(usize, Ineligible)> = (candidates.iter())
+        .filter_map(|&s| inst.ineligibility(p, k, s).map(|r| (s, r)))
+        .collect();
+    let Some(&(s, first)) = reasons.first() else {
+        return "no surgeon may operate in it".to_string();
+    };
+    if reasons.iter().any(|&(_, r)| r != first) {
+        return "no surgeon who may operate in it is available, holds the specialty and may operate that day"
+            .to_string();
     }
-    if pr.unavailable.contains(&sess.date) {
-        return format!("the patient is unavailable on {}", sess.date);
-    }
-    if !inst.theatres[sess.theatre].specialties.contains(&pr.specialty) {
-        return format!(
-            "theatre {} is not equipped for {}",
-            inst.theatres[sess.theatre].id, pr.specialty
-        );
-    }
-    if sess.specialty.as_ref().is_some_and(|sp| *sp != pr.specialty) {
-        return format!("the list is for another specialty than {}", pr.specialty);
-    }
-    if let (Some(o), Some(n)) = (sess.owner, pr.surgeon) {
-        if o != n {
-            return format!(
-                "the list belongs to {}, not the case's surgeon {}",
-                inst.surgeons[o].id, inst.surgeons[n].id
-            );
+    let surgeon = &inst.surgeons[s].id;
+    match first {
+        Ineligible::OutsideWindow => format!(
+            "its date {} is outside the case's window {} to {}",
+            sess.date,
+            pr.earliest,
+            pr.latest(inst.horizon_end)
+        ),
+        Ineligible::PatientUnavailable => format!("the patient is unavailable on {}", sess.date),
+        Ineligible::SurgeonUnavailable => format!("surgeon {surgeon} is unavailable on {}", sess.date),
+        Ineligible::TheatreNotEquipped => {
+            format!(
+                "theatre {} is not equipped for {}",
+                inst.theatres[sess.theatre].id, pr.specialty
+            )
         }
-    }
-    if pr.duration + inst.rules.turnaround_minutes > sess.free_minutes {
-        return format!(
+        Ineligible::ListSpecialty => format!("the list is for another specialty than {}", pr.specialty),
+        Ineligible::SurgeonLacksSpecialty => format!("surgeon {surgeon} does not hold {}", pr.specialty),
+        Ineligible::NotTheNamedSurgeon | Ineligible::NotTheOwner => format!(
+            "the list belongs to {surgeon}, not the case's surgeon {}",
+            pr.surgeon.map_or("(pooled)", |n| inst.surgeons[n].id.as_str())
+        ),
+        Ineligible::TooLongForTheList => format!(
             "the case needs {} minutes with turnaround and the list has {} free",
             pr.duration + inst.rules.turnaround_minutes,
             sess.free_minutes
-        );
+        ),
+        Ineligible::CannotOperateThatDay => format!("surgeon {surgeon} may not operate on {}", sess.date),
     }
-    "no surgeon who may operate in it is available, holds the specialty and may operate that day".to_string()
 }
 
 /// E108: a case with a hard deadline that no session could ever take makes the instance

@@ -310,6 +310,32 @@ pub struct Booking {
     pub notified: bool,
 }
 
+/// Why a case may not go into a list with a surgeon (rule 2 and ownership, SPEC.md sections 2
+/// and 3), as [`Instance::ineligibility`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ineligible {
+    /// The list's date is before `earliest` or after the deadline or the horizon's end.
+    OutsideWindow,
+    /// The patient cannot attend that date.
+    PatientUnavailable,
+    /// The surgeon is unavailable that date.
+    SurgeonUnavailable,
+    /// The list's theatre is not equipped for the case's specialty.
+    TheatreNotEquipped,
+    /// The list is reserved for another specialty.
+    ListSpecialty,
+    /// The surgeon does not hold the case's specialty.
+    SurgeonLacksSpecialty,
+    /// The case names another surgeon.
+    NotTheNamedSurgeon,
+    /// The list belongs to another surgeon.
+    NotTheOwner,
+    /// The case with its turnaround needs more than the list's free minutes.
+    TooLongForTheList,
+    /// The surgeon's operating cap that day is 0.
+    CannotOperateThatDay,
+}
+
 impl Procedure {
     /// The session of the case's live booking, if it has one.
     pub fn live_booking(&self) -> Option<usize> {
@@ -422,43 +448,46 @@ impl Instance {
     /// Could case `p` be operated in session `k` by surgeon `s`, ignoring capacity and the
     /// safe-hours rules? (SPEC.md section 3, rule 2, plus the ownership rule of section 2.)
     pub fn statically_eligible(&self, p: usize, k: usize, s: usize) -> bool {
+        self.ineligibility(p, k, s).is_none()
+    }
+
+    /// The first condition of [`Instance::statically_eligible`] that keeps case `p` out of
+    /// session `k` with surgeon `s`, in the order they are checked; `None` when it is eligible.
+    pub fn ineligibility(&self, p: usize, k: usize, s: usize) -> Option<Ineligible> {
         let proc_ = &self.procedures[p];
         let sess = &self.sessions[k];
         let surgeon = &self.surgeons[s];
         if sess.date < proc_.earliest || sess.date > proc_.latest(self.horizon_end) {
-            return false;
+            return Some(Ineligible::OutsideWindow);
         }
-        if proc_.unavailable.contains(&sess.date) || surgeon.unavailable.contains(&sess.date) {
-            return false;
+        if proc_.unavailable.contains(&sess.date) {
+            return Some(Ineligible::PatientUnavailable);
+        }
+        if surgeon.unavailable.contains(&sess.date) {
+            return Some(Ineligible::SurgeonUnavailable);
         }
         if !self.theatres[sess.theatre].specialties.contains(&proc_.specialty) {
-            return false;
+            return Some(Ineligible::TheatreNotEquipped);
         }
-        if let Some(sp) = &sess.specialty {
-            if *sp != proc_.specialty {
-                return false;
-            }
+        if sess.specialty.as_ref().is_some_and(|sp| *sp != proc_.specialty) {
+            return Some(Ineligible::ListSpecialty);
         }
         if !surgeon.holds(&proc_.specialty) {
-            return false;
+            return Some(Ineligible::SurgeonLacksSpecialty);
         }
-        if let Some(named) = proc_.surgeon {
-            if named != s {
-                return false;
-            }
+        if proc_.surgeon.is_some_and(|named| named != s) {
+            return Some(Ineligible::NotTheNamedSurgeon);
         }
-        if let Some(owner) = sess.owner {
-            if owner != s {
-                return false;
-            }
+        if sess.owner.is_some_and(|owner| owner != s) {
+            return Some(Ineligible::NotTheOwner);
         }
         if proc_.duration + self.rules.turnaround_minutes > sess.free_minutes {
-            return false;
+            return Some(Ineligible::TooLongForTheList);
         }
         if self.operating_cap(s, sess.date) == Some(0) {
-            return false;
+            return Some(Ineligible::CannotOperateThatDay);
         }
-        true
+        None
     }
 
     /// The surgeons who could operate case `p` in session `k` (ignoring capacity and limits).
