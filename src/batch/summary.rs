@@ -714,6 +714,7 @@ impl RecordedOptions {
             gap: self.gap,
             threads: self.threads,
             seed: self.seed,
+            ..Default::default()
         }
     }
 }
@@ -1060,6 +1061,7 @@ mod tests {
             gap: 1.0 / 3.0,
             threads: 1,
             seed: 2,
+            ..Default::default()
         };
         let total = rows[0].clone();
         let bytes = summary_json("mip", &opts, &rows, &total, &batch, None);

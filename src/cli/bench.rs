@@ -333,6 +333,7 @@ fn bench_scale_one(args: &BenchScaleOneArgs) -> Result<Outcome, CliError> {
             gap: args.gap,
             threads: args.threads,
             seed: args.seed,
+            ..Default::default()
         };
         serde_json::to_string(&scale::measure(&args.path, &opts, args.plan.as_deref()))
     };

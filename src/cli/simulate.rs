@@ -133,6 +133,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<Outcome, CliError> {
             gap: args.gap,
             threads: args.threads,
             seed: args.solver_seed,
+            ..Default::default()
         },
         jobs: args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),

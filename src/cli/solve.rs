@@ -105,6 +105,7 @@ impl RunArgs {
                 gap: self.gap,
                 threads: self.threads,
                 seed: self.seed,
+                ..Default::default()
             },
             jobs: self.jobs.map_or_else(
                 || std::thread::available_parallelism().map_or(1, |n| n.get()),

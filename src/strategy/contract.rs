@@ -5,6 +5,10 @@
 use crate::model::Instance;
 use crate::schedule::Solution;
 use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Options common to every strategy (the heuristics ignore the solver ones).
 #[derive(Debug, Clone)]
@@ -17,6 +21,67 @@ pub struct SolveOptions {
     pub threads: u32,
     /// HiGHS random seed.
     pub seed: u32,
+    /// Raised from outside (Ctrl-C, a scheduler's SIGTERM) to stop: HiGHS is interrupted, the
+    /// phases end and the strategy returns at once with what it has.
+    pub stop: StopFlag,
+    /// Where HiGHS's own log goes (`--solver-log FILE`), shared by the trusts of a batch.
+    pub solver_log: Option<SolverLog>,
+}
+
+/// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    /// Asks every holder to stop.
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    /// Whether [`raise`](Self::raise) was called.
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// HiGHS's own log, one file for a whole run: each line is prefixed with the trust it is about,
+/// so trusts solved side by side can be told apart. Clones share the file.
+#[derive(Clone)]
+pub struct SolverLog {
+    path: Arc<Path>,
+    file: Arc<Mutex<std::fs::File>>,
+}
+
+impl SolverLog {
+    /// Creates (or truncates) `path`.
+    pub fn create(path: &Path) -> std::io::Result<SolverLog> {
+        Ok(SolverLog {
+            path: path.into(),
+            file: Arc::new(Mutex::new(std::fs::File::create(path)?)),
+        })
+    }
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// Appends `text` (one or more lines) about `label`; a failed write is ignored, so a full
+    /// disk cannot stop a solve.
+    pub fn write(&self, label: &str, text: &str) {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::with_capacity(text.len() + 16);
+        for line in text.lines() {
+            out.push_str(label);
+            out.push_str(": ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        let _ = file.write_all(out.as_bytes());
+    }
+}
+
+impl fmt::Debug for SolverLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SolverLog({})", self.path.display())
+    }
 }
 
 impl Default for SolveOptions {
@@ -26,6 +91,8 @@ impl Default for SolveOptions {
             gap: 0.005,
             threads: 1,
             seed: 2016,
+            stop: StopFlag::default(),
+            solver_log: None,
         }
     }
 }
