@@ -7,6 +7,11 @@
 //! solver error, a plan that fails the checker, even a panic inside a strategy, becomes that task's
 //! [`Outcome`] and the others go on.
 //!
+//! A batch can be stopped from outside: raising [`SolveOptions::stop`] (the CLI does on Ctrl-C or
+//! SIGTERM) starts no further task, makes the solves under way return early, and records every
+//! task that had not finished by then as [`Outcome::Interrupted`] — a plan cut short is not a
+//! result. The tasks finished before keep their outcomes.
+//!
 //! A batch too big for one machine is split by file into shards ([`shard`]), each solved
 //! anywhere with `--shard K/N`, and merged back (`rebook merge`) into what one machine writes.
 
@@ -55,6 +60,14 @@ pub enum Outcome {
         /// What went wrong, for people.
         message: String,
     },
+    /// The batch was stopped ([`SolveOptions::stop`]) before this task finished: it was never
+    /// started, or its solve was cut short (whatever it returned is dropped).
+    Interrupted {
+        /// The trust's id, when the task had read the file far enough to know it.
+        trust: Option<String>,
+        /// Whether the task had started when the batch was stopped.
+        started: bool,
+    },
 }
 
 /// One task's result: which file and strategy, what became of it, and how long it took.
@@ -74,7 +87,7 @@ impl TrustResult {
     pub fn label(&self) -> String {
         match &self.outcome {
             Outcome::Solved { schedule, .. } => schedule.trust.clone(),
-            Outcome::Failed { trust: Some(t), .. } => t.clone(),
+            Outcome::Failed { trust: Some(t), .. } | Outcome::Interrupted { trust: Some(t), .. } => t.clone(),
             _ => self
                 .path
                 .file_name()
@@ -190,8 +203,34 @@ pub fn solve_file(path: &Path, strategy: &dyn Strategy, opts: &SolveOptions) -> 
     }
 }
 
+/// The trust a result names, when it read the file far enough.
+fn trust_of(outcome: &Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Solved { schedule, .. } => Some(schedule.trust.clone()),
+        Outcome::Failed { trust, .. } | Outcome::Interrupted { trust, .. } => trust.clone(),
+        Outcome::Invalid { .. } => None,
+    }
+}
+
+/// A task the batch was stopped before it finished: never started (`seconds` 0), or cut short.
+fn interrupted(task: Task<'_>, cut_short: Option<TrustResult>) -> TrustResult {
+    TrustResult {
+        path: task.path.to_path_buf(),
+        strategy: task.strategy.name().to_string(),
+        outcome: Outcome::Interrupted {
+            trust: cut_short.as_ref().and_then(|r| trust_of(&r.outcome)),
+            started: cut_short.is_some(),
+        },
+        seconds: cut_short.map_or(0.0, |r| r.seconds),
+    }
+}
+
 /// Solves every task on `jobs` worker threads, most expensive first, telling `observe` as tasks start
 /// and finish. Results come back in the order of `tasks`. Never panics on a task's account.
+///
+/// Once `opts.stop` is raised no task starts, and every task that had not finished is
+/// [`Outcome::Interrupted`]: those under way when it was raised are still reported `Finished` to
+/// `observe` (as interrupted), those never started are not reported.
 pub fn run<F>(tasks: &[Task<'_>], opts: &SolveOptions, jobs: usize, observe: F) -> Vec<TrustResult>
 where
     F: Fn(Event<'_>) + Sync,
@@ -210,9 +249,19 @@ where
         let k = next.fetch_add(1, Ordering::SeqCst);
         let Some(&i) = order.get(k) else { break };
         let task = tasks[i];
+        if opts.stop.is_raised() {
+            // Stopped: this task is left for the end, with every other one never started.
+            break;
+        }
         // An observer that panics must neither stop the batch nor lose a result.
         let _ = catch_unwind(AssertUnwindSafe(|| observe(Event::Started { index: i, task })));
         let result = solve_file(task.path, task.strategy, opts);
+        // Raised before the result is in: whatever the solve returned may have been cut short.
+        let result = if opts.stop.is_raised() {
+            interrupted(task, Some(result))
+        } else {
+            result
+        };
         let _ = catch_unwind(AssertUnwindSafe(|| {
             observe(Event::Finished {
                 index: i,
@@ -234,9 +283,11 @@ where
         .into_iter()
         .zip(tasks)
         .map(|(slot, task)| {
-            slot.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or_else(|| TrustResult {
+            slot.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| {
+                if opts.stop.is_raised() {
+                    return interrupted(*task, None);
+                }
+                TrustResult {
                     path: task.path.to_path_buf(),
                     strategy: task.strategy.name().to_string(),
                     outcome: Outcome::Failed {
@@ -244,7 +295,8 @@ where
                         message: "internal error: the task was never run".into(),
                     },
                     seconds: 0.0,
-                })
+                }
+            })
         })
         .collect()
 }

@@ -29,15 +29,18 @@ pub enum RunStatus {
     Invalid,
     /// The strategy failed, panicked, or its plan failed the checker.
     Failed,
+    /// The batch was stopped (Ctrl-C, SIGTERM) before this run finished: solve it again.
+    Interrupted,
 }
 
 impl RunStatus {
-    /// The `status` column's text: `solved`, `invalid` or `failed`.
+    /// The `status` column's text: `solved`, `invalid`, `failed` or `interrupted`.
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Solved => "solved",
             RunStatus::Invalid => "invalid",
             RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
         }
     }
 }
@@ -356,6 +359,18 @@ pub fn row(r: &TrustResult) -> Row {
             message.clone(),
             r.seconds,
         ),
+        Outcome::Interrupted { trust, started } => empty(
+            file,
+            trust.clone().unwrap_or_default(),
+            &r.strategy,
+            RunStatus::Interrupted,
+            if *started {
+                "the run was stopped (Ctrl-C or SIGTERM) while this trust was being solved: solve it again".into()
+            } else {
+                "the run was stopped (Ctrl-C or SIGTERM) before this trust was started: solve it again".into()
+            },
+            r.seconds,
+        ),
         Outcome::Solved {
             schedule,
             metrics,
@@ -406,7 +421,7 @@ fn from_metrics(file: String, trust: &str, strategy: &str, m: &Metrics, sol: &So
 /// The total over `rows` (all of one strategy). `waits` are the pooled waits of the solved runs.
 /// Counts and objectives add up; waits are recomputed over every case; hours are the maximum; the
 /// gap is the batch's, `(Σ objective − Σ bound) / Σ objective`, when every run has a bound. The
-/// total's status is `solved` only when every run was.
+/// total's status is `solved` only when every run was, `interrupted` when a run was, else `failed`.
 pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
     let all_solved = rows.iter().all(|r| r.status == RunStatus::Solved);
     let failed = rows.iter().filter(|r| r.status != RunStatus::Solved).count();
@@ -416,6 +431,8 @@ pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
         strategy,
         if all_solved {
             RunStatus::Solved
+        } else if rows.iter().any(|r| r.status == RunStatus::Interrupted) {
+            RunStatus::Interrupted
         } else {
             RunStatus::Failed
         },

@@ -17,22 +17,30 @@ pub enum Outcome {
     Failed,
     /// Some input was invalid, and nothing failed.
     BadInput,
+    /// The run was stopped (Ctrl-C, SIGTERM) before all its work was done; what was finished
+    /// was written.
+    Interrupted,
 }
 
 /// The failures of a command that goes on after one (a batch of trusts, a list of files), for its
-/// [`Outcome`]: a failure outweighs an invalid input, which outweighs success.
+/// [`Outcome`]: an interruption outweighs a failure, which outweighs an invalid input, which
+/// outweighs success.
 #[derive(Debug, Default)]
 pub struct Tally {
     /// Inputs found invalid.
     pub invalid: usize,
     /// Runs or writes that failed.
     pub failed: usize,
+    /// Runs not done because the run was stopped.
+    pub interrupted: usize,
 }
 
 impl Tally {
     /// The worst that happened.
     pub fn outcome(&self) -> Outcome {
-        if self.failed > 0 {
+        if self.interrupted > 0 {
+            Outcome::Interrupted
+        } else if self.failed > 0 {
             Outcome::Failed
         } else if self.invalid > 0 {
             Outcome::BadInput

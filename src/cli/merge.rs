@@ -601,7 +601,8 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome, CliError> {
                 tally.invalid += 1;
                 eprintln!("{}: {} ({})", run.path, run.row.message, run.part.name());
             }
-            RunStatus::Failed => {
+            // A shard stopped by a signal: to be solved again, like a failed one.
+            RunStatus::Failed | RunStatus::Interrupted => {
                 tally.failed += 1;
                 let trust = if run.row.trust.is_empty() {
                     String::new()
@@ -670,7 +671,7 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome, CliError> {
     for p in &parts {
         let failed = runs
             .iter()
-            .filter(|r| std::ptr::eq(r.part, p) && r.row.status == RunStatus::Failed)
+            .filter(|r| std::ptr::eq(r.part, p) && matches!(r.row.status, RunStatus::Failed | RunStatus::Interrupted))
             .count();
         if failed > 0 {
             eprintln!(

@@ -3,15 +3,17 @@
 //! typed [`CliError`]), and, here, the one place that turns how a command ended into what the user
 //! reads and the process exit code. Only this room prints; the library below it never does.
 //!
-//! Exit codes ([`OK`], [`FAILED`], [`BAD_INPUT`]):
+//! Exit codes ([`OK`], [`FAILED`], [`BAD_INPUT`], [`INTERRUPTED`]):
 //! - 0: everything valid, solved, written and passed (warnings may be printed);
 //! - 1: something failed: a strategy found no plan, a plan failed the checker, an output file
 //!   could not be written;
 //! - 2: bad input or usage: an invalid or missing input file, an unknown option or strategy, an
-//!   output directory that cannot be created.
+//!   output directory that cannot be created;
+//! - 130: a batch (`solve`, `compare`) was stopped by Ctrl-C or SIGTERM: the trusts finished
+//!   were written, the others are `interrupted` in its summary (a second signal quits at once).
 //!
 //! A command that goes on after a problem (a batch of trusts, a list of files) reports the worst:
-//! a failure before bad input.
+//! an interruption, then a failure, then bad input.
 
 #[macro_use]
 mod output;
@@ -25,6 +27,7 @@ mod merge;
 mod progress;
 mod report;
 mod restrike;
+mod signals;
 mod simulate;
 mod solve;
 mod validate;
@@ -42,6 +45,9 @@ pub const FAILED: u8 = 1;
 /// Exit code: bad input or usage (an invalid or missing input, a bad option, an output directory
 /// that cannot be created). clap's own usage errors exit with it too.
 pub const BAD_INPUT: u8 = 2;
+/// Exit code: a batch was stopped by Ctrl-C (SIGINT) or SIGTERM, whichever signal (128 + SIGINT,
+/// as a shell reports Ctrl-C): what was finished was written, the rest is `interrupted`.
+pub const INTERRUPTED: u8 = 130;
 
 /// Reschedules elective surgery cancelled by a strike, without pushing any surgeon past safe
 /// working hours.
@@ -117,6 +123,7 @@ fn exit_code(ended: Result<Outcome, CliError>) -> u8 {
         Ok(Outcome::Ok) => OK,
         Ok(Outcome::Failed) => FAILED,
         Ok(Outcome::BadInput) => BAD_INPUT,
+        Ok(Outcome::Interrupted) => INTERRUPTED,
         Err(e) => {
             print_error(&e);
             error_code(&e)

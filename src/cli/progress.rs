@@ -1,5 +1,6 @@
 //! Progress of a batch on stderr: an indicatif bar on a terminal (done, running and failed trusts),
-//! one plain line per finished trust otherwise (logs, CI, pipes).
+//! one plain line per finished trust otherwise (logs, CI, pipes). When the run is stopped (Ctrl-C,
+//! SIGTERM) it says so at once, even with `--quiet`: the user pressed a key and waits for an answer.
 
 use crate::batch::{Event, Outcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -38,6 +39,7 @@ struct State {
     running: BTreeMap<usize, String>,
     done: usize,
     failed: usize,
+    interrupted: usize,
 }
 
 /// Reports the [`Event`]s of [`crate::batch::run`]: pass `|e| progress.observe(e)` as the observer.
@@ -66,6 +68,7 @@ impl Progress {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.enable_steady_tick(Duration::from_millis(250));
+            super::logging::show_bar(&bar);
             bar
         });
         Progress {
@@ -92,11 +95,17 @@ impl Progress {
         } else {
             String::new()
         };
-        format!("done{failed}; running: {}", running.join(", "))
+        let interrupted = if st.interrupted > 0 {
+            format!(", {} interrupted", st.interrupted)
+        } else {
+            String::new()
+        };
+        format!("done{failed}{interrupted}; running: {}", running.join(", "))
     }
 
     /// Records one event (called from the worker threads).
     pub fn observe(&self, event: Event<'_>) {
+        super::logging::batch_event(&event);
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match event {
             Event::Started { index, task } => {
@@ -114,6 +123,10 @@ impl Progress {
                     Outcome::Failed { .. } => {
                         st.failed += 1;
                         "FAILED".to_string()
+                    }
+                    Outcome::Interrupted { .. } => {
+                        st.interrupted += 1;
+                        "interrupted".to_string()
                     }
                 };
                 if self.mode == Mode::Lines {
@@ -135,9 +148,27 @@ impl Progress {
         }
     }
 
+    /// Says the run is stopping (the first Ctrl-C or SIGTERM): how many runs finished and are
+    /// being written, and how to quit at once.
+    pub fn stopping(&self) {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let finished = st.done - st.interrupted;
+        drop(st);
+        let what = if self.with_strategy { "run(s)" } else { "trust(s)" };
+        let line = format!(
+            "stopping: {finished} of {} {what} finished are being written, the others recorded as interrupted; Ctrl-C again to quit at once",
+            self.total
+        );
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     /// Clears the bar (before the final report is printed).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
+            super::logging::hide_bar();
             bar.finish_and_clear();
         }
     }

@@ -4,9 +4,14 @@
 //!
 //! With `--shard K/N` a command solves only its part of the batch (`batch::shard`) and records in
 //! `summary.json` what `rebook merge` needs to put the parts together (`merge.rs`).
+//!
+//! Ctrl-C or SIGTERM stops a batch (`signals.rs`): the trusts finished are written as usual, the
+//! others recorded as `interrupted` in the summary, and the exit code is
+//! [`INTERRUPTED`](super::INTERRUPTED).
 
 use super::error::{CliError, Outcome, Tally};
 use super::progress::{Mode, Progress};
+use super::signals::{self, Interrupts};
 use super::values::StrategyName;
 use crate::batch::shard::{self, Shard, ShardSpec};
 use crate::batch::summary::{self, BatchRecord, Row, ShardRecord, WaitCounts};
@@ -16,6 +21,7 @@ use crate::model::Priority;
 use crate::strategy::{self, SolveOptions, Strategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Solve each trust, side by side: `<trust>.schedule.json` and `<trust>.assignments.csv` per
 /// trust, and `summary.json` / `summary.csv` for the batch.
@@ -98,13 +104,15 @@ struct BatchOptions {
 }
 
 impl RunArgs {
-    fn batch(&self) -> BatchOptions {
+    /// The batch's options, stopped by `interrupts`.
+    fn batch(&self, interrupts: &Interrupts) -> BatchOptions {
         BatchOptions {
             solve: SolveOptions {
                 time_limit: self.time_limit,
                 gap: self.gap,
                 threads: self.threads,
                 seed: self.seed,
+                stop: interrupts.stop(),
                 ..Default::default()
             },
             jobs: self.jobs.map_or_else(
@@ -248,7 +256,20 @@ fn report_problems(r: &TrustResult, tally: &mut Tally) {
                 eprintln!("{}: {w}", r.path.display());
             }
         }
+        // Counted, not listed one by one: the summary names them, and the end says how many.
+        batch::Outcome::Interrupted { .. } => tally.interrupted += 1,
     }
+}
+
+/// The end of a stopped run's last line: how many runs were interrupted and what to do.
+fn interrupted_note(tally: &Tally) -> String {
+    if tally.interrupted == 0 {
+        return String::new();
+    }
+    format!(
+        "; stopped by a signal: {} run(s) interrupted, recorded as `interrupted` in summary.json — solve them again",
+        tally.interrupted
+    )
 }
 
 /// Writes a solved run's files into `dir` as `<stem>.*`: the schedule JSON, the assignments CSV
@@ -330,9 +351,15 @@ fn run_waits(results: &[&TrustResult], rows: &[&Row]) -> Vec<Vec<(Priority, i64)
         .collect()
 }
 
-/// Runs every file with every strategy (the runs of one file together) with progress on stderr;
-/// returns the results in that order and the wall-clock seconds.
-fn run_batch(files: &[PathBuf], strats: &[Box<dyn Strategy>], opts: &BatchOptions) -> (Vec<TrustResult>, f64) {
+/// Runs every file with every strategy (the runs of one file together) with progress on stderr,
+/// until done or stopped by `interrupts`; returns the results in that order and the wall-clock
+/// seconds.
+fn run_batch(
+    files: &[PathBuf],
+    strats: &[Box<dyn Strategy>],
+    opts: &BatchOptions,
+    interrupts: &Interrupts,
+) -> (Vec<TrustResult>, f64) {
     let tasks: Vec<Task> = files
         .iter()
         .flat_map(|p| {
@@ -343,9 +370,15 @@ fn run_batch(files: &[PathBuf], strats: &[Box<dyn Strategy>], opts: &BatchOption
         })
         .collect();
     let started = std::time::Instant::now();
-    let progress = Progress::new(tasks.len(), opts.progress, strats.len() > 1);
+    let progress = Arc::new(Progress::new(tasks.len(), opts.progress, strats.len() > 1));
+    let stopping = progress.clone();
+    interrupts.on_stop(move || stopping.stopping());
     let results = batch::run(&tasks, &opts.solve, opts.jobs, |e| progress.observe(e));
     progress.finish();
+    // Every run has ended: a signal now only hurries the writing.
+    interrupts.on_stop(|| {
+        eprintln!("stopping: the finished runs are being written; Ctrl-C again to quit at once");
+    });
     (results, started.elapsed().as_secs_f64())
 }
 
@@ -425,14 +458,15 @@ fn settle_strategy(
 /// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
 /// and with `--report` each plan's HTML page as `<stem>.report.html`.
 pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
-    let opts = args.run.batch();
+    let interrupts = signals::install();
+    let opts = args.run.batch(&interrupts);
     let out = args.out.as_path();
     let shard = args.run.shard()?;
     let (strats, files) = prepare(std::slice::from_ref(&args.strategy), &args.paths, out)?;
     let name = strats[0].name();
     let record = BatchRecord::new(&args.paths, &files, args.report);
     let part = Part::new(files, &strats, shard, out);
-    let (results, wall) = run_batch(&part.files(), &strats, &opts);
+    let (results, wall) = run_batch(&part.files(), &strats, &opts, &interrupts);
 
     let mut tally = Tally::default();
     for r in &results {
@@ -472,11 +506,12 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
     outln!("{}", summary::text_table(&table).trim_end());
     let solved = rows.iter().filter(|r| r.status == summary::RunStatus::Solved).count();
     eprintln!(
-        "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}){}; plans and summary in {}",
+        "{solved} of {} trust(s) solved with {name} in {wall:.1} s wall-clock ({}){}; plans and summary in {}{}",
         results.len(),
         jobs_label(opts.jobs),
         part.note(),
-        out.display()
+        out.display(),
+        interrupted_note(&tally)
     );
     Ok(tally.outcome())
 }
@@ -484,14 +519,15 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
 /// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
 /// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
 pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
-    let opts = args.run.batch();
+    let interrupts = signals::install();
+    let opts = args.run.batch(&interrupts);
     let out = args.out.as_path();
     let shard = args.run.shard()?;
     let (strats, files) = prepare(&args.strategies, &args.paths, out)?;
     let record = BatchRecord::new(&args.paths, &files, false);
     let part = Part::new(files, &strats, shard, out);
     let files = part.files();
-    let (results, wall) = run_batch(&files, &strats, &opts);
+    let (results, wall) = run_batch(&files, &strats, &opts, &interrupts);
 
     let mut tally = Tally::default();
     for r in &results {
@@ -534,12 +570,13 @@ pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
     }
     outln!("{}", summary::text_table(&rows).trim_end());
     eprintln!(
-        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}){}; comparison.csv, comparison.md, comparison.html, summary.json and each strategy's plans in {}",
+        "{} trust(s) × {} strategies in {wall:.1} s wall-clock ({}){}; comparison.csv, comparison.md, comparison.html, summary.json and each strategy's plans in {}{}",
         files.len(),
         strats.len(),
         jobs_label(opts.jobs),
         part.note(),
-        out.display()
+        out.display(),
+        interrupted_note(&tally)
     );
     Ok(tally.outcome())
 }

@@ -140,22 +140,80 @@ pub fn safe_stem(id: &str) -> String {
 
 /// Writes every `(path, bytes)` pair atomically, in order, or none of them: when one fails, the
 /// files this call already wrote are removed again. The error names the index of the file that
-/// failed and why.
+/// failed and why. [`abandon_writes`] also removes the files of a call it interrupts.
 pub fn write_all_or_nothing<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> Result<(), (usize, std::io::Error)> {
+    let written: Vec<&Path> = files.iter().map(|(p, _)| p.as_ref()).collect();
     for (i, (path, bytes)) in files.iter().enumerate() {
-        if let Err(e) = write_atomic(path.as_ref(), bytes) {
-            for (done, _) in &files[..i] {
+        if let Err(e) = write_file(path.as_ref(), bytes, true) {
+            let mut unfinished = unfinished();
+            unfinished.forget(&written[..i]);
+            for done in &written[..i] {
                 let _ = std::fs::remove_file(done);
             }
             return Err((i, e));
         }
     }
+    unfinished().forget(&written);
     Ok(())
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed over the target, so a crash or Ctrl-C never leaves a half-written file.
+/// [`abandon_writes`] removes the temporary file of a write it interrupts.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, false)
+}
+
+/// The files unfinished writes have on disk: temporary files, and the files a
+/// [`write_all_or_nothing`] still under way has renamed into place. Guarded by one lock, taken
+/// only to create or rename a file, never while writing one.
+struct Unfinished {
+    paths: Vec<PathBuf>,
+    /// Set by [`abandon_writes`]: no file is created or renamed into place any more.
+    abandoned: bool,
+}
+
+static UNFINISHED: std::sync::Mutex<Unfinished> = std::sync::Mutex::new(Unfinished {
+    paths: Vec::new(),
+    abandoned: false,
+});
+
+fn unfinished() -> std::sync::MutexGuard<'static, Unfinished> {
+    UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Unfinished {
+    fn forget(&mut self, done: &[&Path]) {
+        self.paths.retain(|p| !done.contains(&p.as_path()));
+    }
+
+    fn refuse(&self) -> std::io::Result<()> {
+        if self.abandoned {
+            Err(std::io::Error::other("writing was abandoned: the process is stopping"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Stops every write of this process for good, for a process about to exit at once (a second
+/// Ctrl-C): removes the temporary file of every write under way and the files an unfinished
+/// [`write_all_or_nothing`] has already put in place (all or nothing), and makes every later
+/// [`write_atomic`] and [`write_all_or_nothing`] fail without touching the disk. Returns the
+/// files it removed.
+pub fn abandon_writes() -> Vec<PathBuf> {
+    let mut unfinished = unfinished();
+    unfinished.abandoned = true;
+    let removed = std::mem::take(&mut unfinished.paths);
+    for path in &removed {
+        let _ = std::fs::remove_file(path);
+    }
+    removed
+}
+
+/// [`write_atomic`]; with `in_group`, the file stays recorded as unfinished once in place, until
+/// its [`write_all_or_nothing`] ends.
+fn write_file(path: &Path, bytes: &[u8], in_group: bool) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -163,14 +221,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    // Created and recorded under the lock, so that abandon_writes never misses it.
+    let mut file = {
+        let mut unfinished = unfinished();
+        unfinished.refuse()?;
+        let file = std::fs::File::create(&tmp)?;
+        unfinished.paths.push(tmp.clone());
+        file
+    };
+    let written = file.write_all(bytes).and_then(|_| file.sync_all());
+    drop(file);
+    let mut unfinished = unfinished();
+    unfinished.forget(&[&tmp]);
+    let result = written
+        .and_then(|_| unfinished.refuse())
+        .and_then(|_| std::fs::rename(&tmp, path));
+    match result {
+        Ok(()) if in_group => unfinished.paths.push(path.to_path_buf()),
+        Ok(()) => {}
+        Err(_) => {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
     result
 }
