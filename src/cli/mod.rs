@@ -23,6 +23,7 @@ mod convert;
 mod error;
 mod generate;
 mod input;
+mod logging;
 mod merge;
 mod progress;
 mod report;
@@ -54,6 +55,14 @@ pub const INTERRUPTED: u8 = 130;
 #[derive(Parser)]
 #[command(name = "rebook", version, about)]
 struct Cli {
+    /// More log lines on stderr: -v info (files read and written, each trust's result), -vv
+    /// debug, -vvv trace. RUST_LOG, when set, wins (e.g. RUST_LOG=rebook=debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Errors only on stderr: no progress, no log lines but errors (`solve -q` and
+    /// `simulate -q` mean the same). RUST_LOG, when set, wins for log lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,6 +107,12 @@ enum Command {
 /// Parses the command line, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.verbose, cli.quiet);
+    tracing::debug!(
+        version = env!("CARGO_PKG_VERSION"),
+        args = ?std::env::args().skip(1).collect::<Vec<_>>(),
+        "rebook started"
+    );
     let ended = match &cli.command {
         Command::Validate(args) => validate::validate(args),
         Command::Check(args) => validate::check(args),
