@@ -75,6 +75,18 @@ pub fn load_instance(path: &Path) -> Loaded {
         ),
         Ok(file) => {
             let v = validate(&file);
+            let errors = v.diagnostics.iter().filter(|d| d.is_error()).count();
+            tracing::info!(
+                file = %path.display(),
+                trust = %file.trust.id,
+                procedures = file.procedures.len(),
+                sessions = file.sessions.len(),
+                surgeons = file.surgeons.len(),
+                theatres = file.theatres.len(),
+                errors,
+                warnings = v.diagnostics.len() - errors,
+                "instance read and validated"
+            );
             Loaded {
                 path: path.to_path_buf(),
                 instance: v.instance,
@@ -154,6 +166,9 @@ pub fn write_all_or_nothing<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> Result<()
         }
     }
     unfinished().forget(&written);
+    for (path, bytes) in files {
+        tracing::info!(file = %path.as_ref().display(), bytes = bytes.len(), "written");
+    }
     Ok(())
 }
 
@@ -161,7 +176,9 @@ pub fn write_all_or_nothing<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> Result<()
 /// renamed over the target, so a crash or Ctrl-C never leaves a half-written file.
 /// [`abandon_writes`] removes the temporary file of a write it interrupts.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_file(path, bytes, false)
+    write_file(path, bytes, false)?;
+    tracing::info!(file = %path.display(), bytes = bytes.len(), "written");
+    Ok(())
 }
 
 /// The files unfinished writes have on disk: temporary files, and the files a
