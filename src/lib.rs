@@ -68,6 +68,9 @@ pub mod batch;
 pub mod bench;
 pub mod check;
 pub mod cli;
+/// The fuzz targets' harnesses (docs/FUZZING.md); not part of the library's interface.
+#[doc(hidden)]
+pub mod fuzz;
 pub mod generate;
 pub mod io;
 pub mod metrics;

@@ -436,10 +436,10 @@ struct Row {
 /// Reads the rows of `table`'s file in `dir`, matching its header to the table's columns. A file
 /// that is `optional` may be missing. Every problem (unreadable file, bad header, a row of the
 /// wrong length, a cell that is not UTF-8) is reported, and the rows that could be read returned.
-fn read_rows<T>(dir: &Path, table: &Table<T>, optional: bool, problems: &mut Vec<Problem>) -> Vec<Row> {
+fn read_rows<T>(folder: &Folder, table: &Table<T>, optional: bool, problems: &mut Vec<Problem>) -> Vec<Row> {
     let file = table.file;
-    let path = dir.join(file);
-    let bytes = match std::fs::read(&path) {
+    let path = folder.dir.join(file);
+    let bytes = match (folder.read)(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => return Vec::new(),
         Err(e) => {
@@ -603,10 +603,10 @@ fn header_index<T>(
     index
 }
 
-fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
-    let path = dir.join(SETTINGS_FILE);
+fn read_settings(folder: &Folder, problems: &mut Vec<Problem>) -> Option<Settings> {
+    let path = folder.dir.join(SETTINGS_FILE);
     let hint = "settings.json holds format, trust, horizon and optionally timezone, rules and objective, as in a JSON instance";
-    let text = match std::fs::read(&path) {
+    let text = match (folder.read)(SETTINGS_FILE) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,
             Err(_) => {
@@ -649,7 +649,6 @@ fn read_settings(dir: &Path, problems: &mut Vec<Problem>) -> Option<Settings> {
 /// Reads a CSV folder into an instance. Every problem found is returned at once; the instance is
 /// not validated here (see [`crate::io::validate`](mod@crate::io::validate), and [`SourceMap::locate`] for its paths).
 pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
-    let mut problems = Vec::new();
     if !dir.is_dir() {
         return Err(vec![Problem::new(
             &dir.display().to_string(),
@@ -659,12 +658,27 @@ pub fn import_dir(dir: &Path) -> Result<Imported, Vec<Problem>> {
             "give the folder that holds settings.json and the CSV files",
         )]);
     }
-    let settings = read_settings(dir, &mut problems);
-    let theatre_rows = read_rows(dir, &THEATRES, false, &mut problems);
-    let surgeon_rows = read_rows(dir, &SURGEONS, false, &mut problems);
-    let duty_rows = read_rows(dir, &DUTIES, true, &mut problems);
-    let session_rows = read_rows(dir, &SESSIONS, false, &mut problems);
-    let procedure_rows = read_rows(dir, &PROCEDURES, false, &mut problems);
+    import_files(dir, &|file| std::fs::read(dir.join(file)))
+}
+
+/// A CSV folder as its files are read: `dir` names them in problems, `read` gives the contents of
+/// the file of that name (an error of kind `NotFound` when it is missing).
+struct Folder<'a> {
+    dir: &'a Path,
+    read: &'a dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+}
+
+/// [`import_dir`] of a folder's files read by `read` (file name → contents, `NotFound` when
+/// missing); `dir` only names them in problems. The fuzzer reads the folder from memory this way.
+pub fn import_files(dir: &Path, read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>) -> Result<Imported, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let folder = Folder { dir, read };
+    let settings = read_settings(&folder, &mut problems);
+    let theatre_rows = read_rows(&folder, &THEATRES, false, &mut problems);
+    let surgeon_rows = read_rows(&folder, &SURGEONS, false, &mut problems);
+    let duty_rows = read_rows(&folder, &DUTIES, true, &mut problems);
+    let session_rows = read_rows(&folder, &SESSIONS, false, &mut problems);
+    let procedure_rows = read_rows(&folder, &PROCEDURES, false, &mut problems);
     let mut source = SourceMap::default();
     let mut items = |kind: &str, table_file: &'static str, rows: &[Row]| {
         for (i, row) in rows.iter().enumerate() {

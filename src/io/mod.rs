@@ -26,6 +26,20 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// A file that could not be read or parsed: its one error.
+    fn failed(path: &Path, code: Code, json_path: String, message: String, hint: &str) -> Loaded {
+        Loaded {
+            path: path.to_path_buf(),
+            instance: None,
+            diagnostics: vec![Diagnostic {
+                code,
+                path: json_path,
+                message,
+                hint: hint.to_string(),
+            }],
+        }
+    }
+
     /// The diagnostics that are errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
@@ -34,26 +48,25 @@ impl Loaded {
 
 /// Reads, parses and validates one instance file. Never panics, whatever the bytes.
 pub fn load_instance(path: &Path) -> Loaded {
-    let fail = |code: Code, json_path: String, message: String, hint: &str| Loaded {
-        path: path.to_path_buf(),
-        instance: None,
-        diagnostics: vec![Diagnostic {
-            code,
-            path: json_path,
-            message,
-            hint: hint.to_string(),
-        }],
+    let fail = |code: Code, json_path: String, message: String, hint: &str| {
+        Loaded::failed(path, code, json_path, message, hint)
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                Code::E001Unreadable,
-                String::new(),
-                format!("cannot read the file: {e}"),
-                "check the path and permissions",
-            )
-        }
+    match std::fs::read(path) {
+        Ok(bytes) => load_instance_bytes(path, bytes),
+        Err(e) => fail(
+            Code::E001Unreadable,
+            String::new(),
+            format!("cannot read the file: {e}"),
+            "check the path and permissions",
+        ),
+    }
+}
+
+/// [`load_instance`] of a file's contents already read (`path` only names it): parses and
+/// validates them. Never panics, whatever the bytes.
+pub fn load_instance_bytes(path: &Path, bytes: Vec<u8>) -> Loaded {
+    let fail = |code: Code, json_path: String, message: String, hint: &str| {
+        Loaded::failed(path, code, json_path, message, hint)
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
