@@ -110,6 +110,9 @@ pub struct BenchScaleOneArgs {
     /// Build the full model alone instead of solving.
     #[arg(long)]
     full_model: bool,
+    /// Write HiGHS's own log of the solve to FILE.
+    #[arg(long, value_name = "FILE", value_parser = super::logging::solver_log_file)]
+    solver_log: Option<crate::strategy::SolverLog>,
 }
 
 /// A number of seconds above 0 (`--time-limits`).
@@ -144,6 +147,9 @@ pub struct BenchIhtcArgs {
     /// Also write the table as CSV here.
     #[arg(long)]
     csv: Option<PathBuf>,
+    /// Write HiGHS's own log of every solve to FILE, each line prefixed with its instance.
+    #[arg(long, value_name = "FILE", value_parser = super::logging::solver_log_file)]
+    solver_log: Option<crate::strategy::SolverLog>,
 }
 
 /// Runs `rebook bench <suite>`.
@@ -169,6 +175,7 @@ fn bench_ihtc(args: &BenchIhtcArgs) -> Result<Outcome, CliError> {
     let opts = SolveOptions {
         time_limit: args.time_limit,
         gap: args.gap,
+        solver_log: args.solver_log.clone(),
         ..SolveOptions::default()
     };
     let solutions = args.solutions.as_deref();
@@ -333,6 +340,7 @@ fn bench_scale_one(args: &BenchScaleOneArgs) -> Result<Outcome, CliError> {
             gap: args.gap,
             threads: args.threads,
             seed: args.seed,
+            solver_log: args.solver_log.clone(),
             ..Default::default()
         };
         serde_json::to_string(&scale::measure(&args.path, &opts, args.plan.as_deref()))

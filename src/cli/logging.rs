@@ -4,8 +4,10 @@
 //! the moment, so a line and the bar never share a row of the terminal.
 
 use crate::batch::{summary, Event};
+use crate::strategy::SolverLog;
 use indicatif::ProgressBar;
 use std::io::Write;
+use std::path::Path;
 use std::sync::Mutex;
 use tracing_subscriber::EnvFilter;
 
@@ -76,6 +78,12 @@ impl Write for BelowBar {
     fn flush(&mut self) -> std::io::Result<()> {
         std::io::stderr().flush()
     }
+}
+
+/// `--solver-log FILE`: creates (or empties) the file HiGHS's own log goes to, when the command
+/// line is read, so a path that cannot be written is a usage error naming it before any work.
+pub fn solver_log_file(path: &str) -> Result<SolverLog, String> {
+    SolverLog::create(Path::new(path)).map_err(|e| format!("cannot create the solver log {path}: {e}"))
 }
 
 /// Logs one event of a batch: a trust started (debug), a trust finished with its strategy,

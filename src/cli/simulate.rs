@@ -65,6 +65,9 @@ pub struct SimulateArgs {
     /// No progress on stderr (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
+    /// Write HiGHS's own log of every MIP solve to FILE, each line prefixed with its trust.
+    #[arg(long, value_name = "FILE", value_parser = super::logging::solver_log_file)]
+    solver_log: Option<crate::strategy::SolverLog>,
 }
 
 /// A date option.
@@ -133,6 +136,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<Outcome, CliError> {
             gap: args.gap,
             threads: args.threads,
             seed: args.solver_seed,
+            solver_log: args.solver_log.clone(),
             ..Default::default()
         },
         jobs: args.jobs.map_or_else(
@@ -147,6 +151,15 @@ pub fn simulate(args: &SimulateArgs) -> Result<Outcome, CliError> {
     let done = Mutex::new(0usize);
     let total = batch.len() * opts.strategies.len() * opts.seeds.len();
     let observe = |walk: &simulate::Walk, trust: &simulate::Trust| {
+        tracing::info!(
+            trust = %trust.id,
+            strategy = %walk.strategy,
+            seed = walk.seed,
+            rounds = walk.season.rounds,
+            failure = walk.failure.as_deref().unwrap_or_default(),
+            seconds = %format_args!("{:.2}", walk.season.seconds),
+            "walk finished"
+        );
         if args.quiet {
             return;
         }

@@ -92,6 +92,9 @@ struct RunArgs {
     /// No progress on stderr (errors and warnings are still printed).
     #[arg(long, short)]
     quiet: bool,
+    /// Write HiGHS's own log of every MIP solve to FILE, each line prefixed with its trust.
+    #[arg(long, value_name = "FILE", value_parser = super::logging::solver_log_file)]
+    solver_log: Option<crate::strategy::SolverLog>,
 }
 
 /// How a batch runs.
@@ -113,6 +116,7 @@ impl RunArgs {
                 threads: self.threads,
                 seed: self.seed,
                 stop: interrupts.stop(),
+                solver_log: self.solver_log.clone(),
                 ..Default::default()
             },
             jobs: self.jobs.map_or_else(
