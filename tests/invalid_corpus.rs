@@ -6,7 +6,7 @@ mod common;
 
 use proptest::prelude::*;
 use rebook::io::load_instance;
-use rebook::io::validate::Code;
+use rebook::io::validate::{ignored_lists, Code};
 use std::collections::BTreeSet;
 
 fn corpus(dir: &str) -> Vec<std::path::PathBuf> {
@@ -76,6 +76,71 @@ fn each_warning_file_is_accepted_with_its_warning() {
     for code in Code::ALL.iter().filter(|c| !c.is_error()) {
         assert!(seen.contains(code.as_str()), "no corpus file for {}", code.as_str());
     }
+}
+
+/// A list validation ignores (W205, W206) is absent from everything downstream: the instance,
+/// every strategy's plan, and the checker, which refuses a plan that uses it.
+#[test]
+fn ignored_lists_are_left_out_of_the_instance_and_every_plan() {
+    let mut files = 0;
+    for path in corpus("warnings") {
+        let loaded = load_instance(&path);
+        let ignored = ignored_lists(&loaded.diagnostics);
+        let code = code_of(&path);
+        assert_eq!(
+            !ignored.is_empty(),
+            code == "W205" || code == "W206",
+            "{}: {ignored:?}",
+            path.display()
+        );
+        if ignored.is_empty() {
+            continue;
+        }
+        files += 1;
+        let inst = loaded.instance.unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let in_file = doc["sessions"].as_array().unwrap().len();
+        assert_eq!(inst.sessions.len(), in_file - ignored.len(), "{}", path.display());
+        assert!(
+            inst.sessions.iter().all(|s| !ignored.contains(&s.id)),
+            "{}",
+            path.display()
+        );
+        for name in rebook::strategy::NAMES {
+            let (mut plan, report) = common::solve_and_check(&inst, name);
+            assert!(report.is_ok(), "{name} on {}: {:?}", path.display(), report.violations);
+            assert!(!plan.assignments.is_empty(), "{name} on {}", path.display());
+            assert!(plan.assignments.iter().all(|a| !ignored.contains(&a.session)));
+            // The checker does not know the ignored list either.
+            plan.assignments[0].session = ignored[0].clone();
+            let report = rebook::check::check(&inst, &plan);
+            assert!(
+                !report.is_ok(),
+                "{name} on {}: a plan using an ignored list passed",
+                path.display()
+            );
+        }
+    }
+    assert_eq!(files, 3, "the W205 and W206 corpus files");
+}
+
+/// An owned list outside the horizon leaves the lists but stays on its owner's roster, as the
+/// fixed duty it is (its time still counts for the safe-hours rules).
+#[test]
+fn an_ignored_owned_list_stays_on_its_owners_roster() {
+    let path = common::root().join("tests/warnings/W205-owned-list-before-horizon.json");
+    let loaded = load_instance(&path);
+    assert_eq!(ignored_lists(&loaded.diagnostics), vec!["T1-0427-AM".to_string()]);
+    let warning = &loaded.diagnostics[0];
+    assert_eq!(warning.path, "sessions[2].date");
+    assert!(warning.message.contains("roster"), "{warning}");
+    let inst = loaded.instance.unwrap();
+    let s01 = inst.surgeons.iter().find(|s| s.id == "S01").unwrap();
+    assert_eq!(s01.duties.len(), 2, "{:?}", s01.duties);
+    let duty = &s01.duties[1];
+    assert_eq!(duty.date.to_string(), "2016-04-27");
+    assert_eq!(duty.end - duty.start, 240);
+    assert!(duty.kind.as_deref().unwrap_or("").contains("T1-0427-AM"));
 }
 
 #[test]

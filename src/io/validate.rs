@@ -2,8 +2,15 @@
 //!
 //! Every problem is a [`Diagnostic`] with a stable [`Code`], the JSON path of the offending value,
 //! a message and a hint saying what to do. Errors stop the instance from being solved; warnings
-//! (a roster the trust gave us that already breaks a safe-hours rule, a case nothing can take)
-//! are reported and solving goes on. The table of codes is in `docs/VALIDATION.md`.
+//! (a roster the trust gave us that already breaks a safe-hours rule, a case nothing can take, a
+//! list no case can use) are reported and solving goes on. The table of codes, and why each is an
+//! error or a warning, is in `docs/VALIDATION.md`.
+//!
+//! A list no case can use and no booking names (outside the horizon: W205; an unowned list whose
+//! theatre is not equipped for its specialty: W206) is **ignored**: it is left out of the
+//! [`Instance`], so no strategy, the checker, the metrics or a report ever sees it. An owned list
+//! outside the horizon keeps its time on its owner's roster as a fixed duty. [`ignored_lists`]
+//! names the lists ignored, for the batch summary.
 
 use crate::model::time::{duty_interval, parse_clock, parse_date, to_minute};
 use crate::model::*;
@@ -45,7 +52,8 @@ pub enum Code {
     E105FreeMinutes,
     /// Two sessions overlap in one theatre.
     E106OverlappingSessions,
-    /// A session outside the horizon.
+    /// A session outside the horizon that a booking names (one no booking names is ignored:
+    /// [`Code::W205ListOutsideHorizon`]).
     E107OutsideHorizon,
     /// A case with a hard deadline that no session could ever take (the instance is infeasible).
     E108NoSessionForDeadline,
@@ -63,7 +71,9 @@ pub enum Code {
     E114BadPriority,
     /// An empty id.
     E115EmptyId,
-    /// A session owned by a surgeon who does not hold its specialty, or in a theatre not equipped for it.
+    /// A session owned by a surgeon who does not hold its specialty; an owned or booked session
+    /// in a theatre not equipped for its specialty (an unowned, unbooked one is ignored:
+    /// [`Code::W206ListNotEquipped`]); or a named surgeon without the case's specialty.
     E116SessionSpecialty,
     /// A case's `earliest` after the horizon end, or before the horizon start.
     E117EarliestOutsideHorizon,
@@ -83,6 +93,12 @@ pub enum Code {
     /// Warning: bookings whose session is not in the instance (lost to the strike): void, so the
     /// cases are rebooked like any other (SPEC.md section 8).
     W204VoidBookings,
+    /// Warning: a list outside the horizon that no booking names: ignored (left out of the
+    /// instance); an owned one stays on its owner's roster as a fixed duty.
+    W205ListOutsideHorizon,
+    /// Warning: an unowned list that no booking names, in a theatre not equipped for its
+    /// specialty: no case can use it, so it is ignored (left out of the instance).
+    W206ListNotEquipped,
 }
 
 impl Code {
@@ -117,11 +133,13 @@ impl Code {
             W202NoEligibleSession => "W202",
             W203OwnerUnavailable => "W203",
             W204VoidBookings => "W204",
+            W205ListOutsideHorizon => "W205",
+            W206ListNotEquipped => "W206",
         }
     }
 
     /// Every code, for documentation and for the corpus test.
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 29] = [
         Code::E001Unreadable,
         Code::E002Malformed,
         Code::E003Format,
@@ -149,6 +167,8 @@ impl Code {
         Code::W202NoEligibleSession,
         Code::W203OwnerUnavailable,
         Code::W204VoidBookings,
+        Code::W205ListOutsideHorizon,
+        Code::W206ListNotEquipped,
     ];
 
     /// Whether the code is an error (`E…`) rather than a warning (`W…`).
@@ -215,6 +235,29 @@ impl std::fmt::Display for Diagnostic {
             )
         }
     }
+}
+
+/// The id of the list a warning ignores (W205, W206), `None` for any other diagnostic. The
+/// message starts `list "<id>"`, the id written as a JSON string so any id reads back exactly.
+pub fn ignored_list(d: &Diagnostic) -> Option<String> {
+    if !matches!(d.code, Code::W205ListOutsideHorizon | Code::W206ListNotEquipped) {
+        return None;
+    }
+    let rest = d.message.strip_prefix("list ")?;
+    serde_json::Deserializer::from_str(rest)
+        .into_iter::<String>()
+        .next()?
+        .ok()
+}
+
+/// The ids of the lists `diagnostics` ignore, in their order: left out of the instance solved.
+pub fn ignored_lists(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics.iter().filter_map(ignored_list).collect()
+}
+
+/// A list's id as the W205 and W206 messages write it (a JSON string, read by [`ignored_list`]).
+fn list_id(id: &str) -> String {
+    serde_json::to_string(id).unwrap_or_else(|_| format!("\"{id}\""))
 }
 
 /// Collects diagnostics while walking the file.
@@ -380,20 +423,24 @@ pub struct Validated {
 /// Validates `file` and builds the domain instance when it has no error.
 pub fn validate(file: &InstanceFile) -> Validated {
     let mut sink = Sink::default();
-    let instance = build(file, &mut sink);
+    let built = build(file, &mut sink);
     let mut diagnostics = sink.out;
     let has_error = diagnostics.iter().any(Diagnostic::is_error);
-    let instance = if has_error { None } else { instance };
-    if let Some(inst) = &instance {
-        diagnostics.extend(semantic_warnings(inst));
+    let built = if has_error { None } else { built };
+    if let Some((inst, file_index)) = &built {
+        diagnostics.extend(semantic_warnings(inst, file_index));
     }
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity()));
-    Validated { instance, diagnostics }
+    Validated {
+        instance: built.map(|(inst, _)| inst),
+        diagnostics,
+    }
 }
 
-/// Checks the file step by step, in the order of its fields, and builds the domain instance. The
-/// instance is `None` only when the horizon could not be read; the caller drops it on any error.
-fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
+/// Checks the file step by step, in the order of its fields, and builds the domain instance, with
+/// the position in the file of each of its sessions (ignored lists leave gaps). `None` only when
+/// the horizon could not be read; the caller drops the instance on any error.
+fn build(file: &InstanceFile, sink: &mut Sink) -> Option<(Instance, Vec<usize>)> {
     check_format_and_trust(file, sink);
     let timezone = timezone(file.timezone.as_deref(), sink);
     let (horizon_start, horizon_end) = horizon(&file.horizon, sink);
@@ -403,6 +450,12 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
     let theatres = theatres(&file.theatres);
     let surgeon_ix = index_ids(sink, "surgeons", file.surgeons.iter().map(|s| s.id.as_str()));
     let surgeons = surgeons(&file.surgeons, timezone, sink);
+    let mut booked_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for pr in &file.procedures {
+        if let Some(b) = &pr.booked {
+            booked_by.entry(b.session.as_str()).or_default().push(pr.id.as_str());
+        }
+    }
     let refs = References {
         timezone,
         horizon_start,
@@ -411,31 +464,57 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
         theatre_ix,
         surgeons: &surgeons,
         surgeon_ix,
+        booked_by,
         session_ix: HashMap::new(),
     };
     index_ids(sink, "sessions", file.sessions.iter().map(|s| s.id.as_str()));
-    let sessions: Vec<Session> = (file.sessions.iter().enumerate())
+    let read: Vec<ReadSession> = (file.sessions.iter().enumerate())
         .filter_map(|(i, s)| session(i, s, &refs, sink))
         .collect();
-    // Bookings name sessions: only a complete list gives each id its index (with an unreadable
-    // session the file is invalid anyway).
-    let mut refs = refs;
-    if sessions.len() == file.sessions.len() {
-        refs.session_ix = file
-            .sessions
-            .iter()
-            .enumerate()
-            .map(|(k, s)| (s.id.as_str(), k))
-            .collect();
+    let complete = read.len() == file.sessions.len();
+    // Overlaps are only meaningful once every session could be read (ignored lists included: two
+    // lists at once in one theatre are a contradiction wherever they lie).
+    if complete {
+        overlapping_sessions(&read, &theatres, sink);
     }
-    // Overlaps are only meaningful once every session could be read.
-    if sessions.len() == file.sessions.len() {
-        overlapping_sessions(&sessions, &theatres, sink);
+    // Ignored lists leave the instance; an owned one outside the horizon stays on its owner's
+    // roster as the fixed duty it is (SPEC.md 3: duties outside the horizon still count).
+    let mut sessions = Vec::with_capacity(read.len());
+    let mut file_index = Vec::with_capacity(read.len());
+    let mut list_duties: Vec<(usize, Duty)> = Vec::new();
+    for r in read {
+        if !r.ignored {
+            sessions.push(r.session);
+            file_index.push(r.index);
+        } else if let Some(owner) = r.session.owner {
+            let s = r.session;
+            list_duties.push((
+                owner,
+                Duty {
+                    date: s.date,
+                    start: s.start,
+                    end: s.end,
+                    kind: Some(format!("list {} (outside the horizon)", s.id)),
+                },
+            ));
+        }
+    }
+    // Bookings name sessions: only a complete list gives each id its index (with an unreadable
+    // session the file is invalid anyway). A list a booking names is never ignored.
+    let mut refs = refs;
+    if complete {
+        refs.session_ix = (file_index.iter().enumerate())
+            .map(|(k, &i)| (file.sessions[i].id.as_str(), k))
+            .collect();
     }
     index_ids(sink, "procedures", file.procedures.iter().map(|p| p.id.as_str()));
     let procedures: Vec<Procedure> = (file.procedures.iter().enumerate())
         .filter_map(|(i, pr)| procedure(i, pr, &refs, sink))
         .collect();
+    let mut surgeons = surgeons;
+    for (owner, duty) in list_duties {
+        surgeons[owner].duties.push(duty);
+    }
 
     let (Some(horizon_start), Some(horizon_end)) = (horizon_start, horizon_end) else {
         return None;
@@ -456,9 +535,9 @@ fn build(file: &InstanceFile, sink: &mut Sink) -> Option<Instance> {
     // Only a file without other errors has reliable eligibility to check.
     if !sink.out.iter().any(Diagnostic::is_error) {
         deadlines_no_session_can_meet(&inst, sink);
-        kept_bookings(&inst, sink);
+        kept_bookings(&inst, &file_index, sink);
     }
-    Some(inst)
+    Some((inst, file_index))
 }
 
 /// E003 for another format, E115 for an empty trust id.
@@ -683,8 +762,20 @@ struct References<'a> {
     theatre_ix: HashMap<&'a str, usize>,
     surgeons: &'a [Surgeon],
     surgeon_ix: HashMap<&'a str, usize>,
-    /// Session id → index into the sessions read (filled once they are read).
+    /// Session id → the ids of the cases booked into it (`procedure.booked`), as written.
+    booked_by: HashMap<&'a str, Vec<&'a str>>,
+    /// Session id → index into the instance's sessions (filled once they are read).
     session_ix: HashMap<&'a str, usize>,
+}
+
+/// A session as read from the file.
+struct ReadSession {
+    /// Its position in the file's `sessions`.
+    index: usize,
+    /// The session.
+    session: Session,
+    /// A list no case can use and no booking names (W205, W206): left out of the instance.
+    ignored: bool,
 }
 
 impl References<'_> {
@@ -711,9 +802,11 @@ impl References<'_> {
 }
 
 /// Session `i`, or `None` when it cannot be built: unknown theatre or owner (E102), bad date or
-/// time (E103), ending before it starts (E104), bad free minutes (E105). Also reports a date
-/// outside the horizon (E107) and a specialty its theatre or owner lacks (E116).
-fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Option<Session> {
+/// time (E103), ending before it starts (E104), bad free minutes (E105). A list outside the
+/// horizon is ignored (W205) unless a booking names it (E107); one inside it whose specialty its
+/// theatre is not equipped for is ignored (W206) unless it is owned or booked (E116), and one
+/// whose owner lacks its specialty is an error (E116).
+fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Option<ReadSession> {
     let p = format!("sessions[{i}]");
     let theatre = refs.theatre_ix.get(s.theatre.as_str()).copied();
     if theatre.is_none() {
@@ -737,16 +830,6 @@ fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Opti
     let (Some(date), Some(st), Some(en), Some(theatre), Some(owner)) = (date, start, end, theatre, owner) else {
         return None;
     };
-    if let (Some(hs), Some(he)) = (refs.horizon_start, refs.horizon_end) {
-        if date < hs || date > he {
-            sink.push(
-                Code::E107OutsideHorizon,
-                format!("{p}.date"),
-                format!("session date {date} is outside the horizon {hs} to {he}"),
-                "drop the session or widen the horizon",
-            );
-        }
-    }
     if en <= st {
         sink.push(
             Code::E104EndBeforeStart,
@@ -769,14 +852,66 @@ fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Opti
         );
         return None;
     }
-    if let Some(sp) = &s.specialty {
+    let booked_by = refs.booked_by.get(s.id.as_str());
+    let mut ignored = false;
+    if let (Some(hs), Some(he)) = (refs.horizon_start, refs.horizon_end) {
+        if date < hs || date > he {
+            if let Some(cases) = booked_by {
+                sink.push(
+                    Code::E107OutsideHorizon,
+                    format!("{p}.date"),
+                    format!(
+                        "session date {date} is outside the horizon {hs} to {he}, and case(s) {} are booked into it",
+                        cases.join(", ")
+                    ),
+                    "widen the horizon or correct the bookings: a list outside the horizon is ignored only when no case is booked into it",
+                );
+            } else {
+                ignored = true;
+                let roster = owner.map_or(String::new(), |o| {
+                    format!(
+                        "; its time stays on owner '{}''s roster as a fixed duty",
+                        refs.surgeons[o].id
+                    )
+                });
+                sink.push(
+                    Code::W205ListOutsideHorizon,
+                    format!("{p}.date"),
+                    format!(
+                        "list {} is ignored: its date {date} is outside the horizon {hs} to {he}{roster}",
+                        list_id(&s.id)
+                    ),
+                    "nothing to do if the list is not part of this plan; otherwise widen the horizon",
+                );
+            }
+        }
+    }
+    if let (Some(sp), false) = (&s.specialty, ignored) {
         if !refs.theatres[theatre].specialties.contains(sp) {
-            sink.push(
-                Code::E116SessionSpecialty,
-                format!("{p}.specialty"),
-                format!("theatre '{}' is not equipped for '{sp}'", s.theatre),
-                "fix the session's specialty or the theatre's specialties",
-            );
+            if owner.is_none() && booked_by.is_none() {
+                ignored = true;
+                sink.push(
+                    Code::W206ListNotEquipped,
+                    format!("{p}.specialty"),
+                    format!(
+                        "list {} is ignored: theatre '{}' is not equipped for its specialty '{sp}', so no case can use it",
+                        list_id(&s.id),
+                        s.theatre
+                    ),
+                    "nothing to do if the list is not meant to run; otherwise fix the list's specialty or the theatre's specialties",
+                );
+            } else {
+                let why = match booked_by {
+                    Some(cases) => format!("case(s) {} are booked into it", cases.join(", ")),
+                    None => "an owned list is on its owner's roster, so it is not ignored".to_string(),
+                };
+                sink.push(
+                    Code::E116SessionSpecialty,
+                    format!("{p}.specialty"),
+                    format!("theatre '{}' is not equipped for '{sp}' ({why})", s.theatre),
+                    "fix the session's specialty or the theatre's specialties",
+                );
+            }
         }
         if let Some(o) = owner {
             if !refs.surgeons[o].holds(sp) {
@@ -792,7 +927,7 @@ fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Opti
             }
         }
     }
-    Some(Session {
+    let session = Session {
         id: s.id.clone(),
         theatre,
         date,
@@ -805,23 +940,29 @@ fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Opti
         specialty: s.specialty.clone(),
         shared: s.shared,
         open_cost: s.open_cost.max(0),
+    };
+    Some(ReadSession {
+        index: i,
+        session,
+        ignored,
     })
 }
 
-/// E106 for each session that starts before the previous one in its theatre ends.
-fn overlapping_sessions(sessions: &[Session], theatres: &[Theatre], sink: &mut Sink) {
+/// E106 for each session that starts before the previous one in its theatre ends (`read` holds
+/// every session of the file, in its order).
+fn overlapping_sessions(read: &[ReadSession], theatres: &[Theatre], sink: &mut Sink) {
     let mut by_theatre: Vec<Vec<usize>> = vec![Vec::new(); theatres.len()];
-    for (k, s) in sessions.iter().enumerate() {
-        by_theatre[s.theatre].push(k);
+    for (k, r) in read.iter().enumerate() {
+        by_theatre[r.session.theatre].push(k);
     }
     for list in &mut by_theatre {
-        list.sort_by_key(|&k| (sessions[k].start, k));
+        list.sort_by_key(|&k| (read[k].session.start, k));
         for w in list.windows(2) {
-            let (a, b) = (&sessions[w[0]], &sessions[w[1]]);
+            let (a, b) = (&read[w[0]].session, &read[w[1]].session);
             if b.start < a.end {
                 sink.push(
                     Code::E106OverlappingSessions,
-                    format!("sessions[{}]", w[1]),
+                    format!("sessions[{}]", read[w[1]].index),
                     format!(
                         "session '{}' overlaps '{}' in theatre '{}'",
                         b.id, a.id, theatres[a.theatre].id
@@ -955,7 +1096,7 @@ fn procedure(i: usize, pr: &ProcedureDto, refs: &References, sink: &mut Sink) ->
 /// session (rule 3) or their owner's operating cap that day (rule 5), naming the cases.
 /// Kept bookings in extra lists that would break a safe-hours rule (6–10) are found by the
 /// strategies, which then report the plan infeasible naming the cases (docs/DECISIONS.md).
-fn kept_bookings(inst: &Instance, sink: &mut Sink) {
+fn kept_bookings(inst: &Instance, file_index: &[usize], sink: &mut Sink) {
     let mut kept_in: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for p in 0..inst.procedures.len() {
         let Some(k) = inst.must_keep(p) else { continue };
@@ -994,7 +1135,7 @@ fn kept_bookings(inst: &Instance, sink: &mut Sink) {
         if used > sess.free_minutes {
             sink.push(
                 Code::E120KeptBookingsInfeasible,
-                format!("sessions[{k}]"),
+                format!("sessions[{}]", file_index[k]),
                 format!(
                     "the bookings that must be kept in session {} need {used} minutes with turnaround, {} are free (cases {})",
                     sess.id,
@@ -1105,10 +1246,11 @@ fn any_eligible(inst: &Instance, p: usize) -> bool {
 }
 
 /// Warnings on a valid instance: cases nothing can take, owners unavailable, roster breaches.
-fn semantic_warnings(inst: &Instance) -> Vec<Diagnostic> {
+/// `file_index` gives each session's position in the file, for the paths.
+fn semantic_warnings(inst: &Instance, file_index: &[usize]) -> Vec<Diagnostic> {
     let mut sink = Sink::default();
     cases_no_session_can_take(inst, &mut sink);
-    owners_unavailable(inst, &mut sink);
+    owners_unavailable(inst, file_index, &mut sink);
     void_bookings(inst, &mut sink);
     for s in 0..inst.surgeons.len() {
         roster_breaches(inst, s, &mut sink);
@@ -1162,13 +1304,13 @@ fn cases_no_session_can_take(inst: &Instance, sink: &mut Sink) {
 }
 
 /// W203: an owned list on a day its owner is away.
-fn owners_unavailable(inst: &Instance, sink: &mut Sink) {
+fn owners_unavailable(inst: &Instance, file_index: &[usize], sink: &mut Sink) {
     for (k, s) in inst.sessions.iter().enumerate() {
         if let Some(o) = s.owner {
             if inst.surgeons[o].unavailable.contains(&s.date) {
                 sink.push(
                     Code::W203OwnerUnavailable,
-                    format!("sessions[{k}]"),
+                    format!("sessions[{}]", file_index[k]),
                     format!(
                         "session '{}' is owned by '{}', who is unavailable on {}",
                         s.id, inst.surgeons[o].id, s.date
@@ -1215,5 +1357,166 @@ fn roster_breaches(inst: &Instance, s: usize, sink: &mut Sink) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A small valid file (one theatre, one surgeon, two lists, one case) changed by `edit`.
+    fn file(edit: impl FnOnce(&mut serde_json::Value)) -> InstanceFile {
+        let mut doc = json!({
+            "format": "rebook-instance/1",
+            "trust": {"id": "T"},
+            "horizon": {"start": "2016-04-28", "end": "2016-05-11"},
+            "theatres": [{"id": "T1", "specialties": ["urology"]}],
+            "surgeons": [{"id": "S1", "specialties": ["urology"]}],
+            "sessions": [
+                {"id": "L1", "theatre": "T1", "date": "2016-04-29", "start": "08:30", "end": "12:30",
+                 "surgeon": "S1", "specialty": "urology"},
+                {"id": "L2", "theatre": "T1", "date": "2016-04-30", "start": "08:30", "end": "12:30"}
+            ],
+            "procedures": [{"id": "C1", "specialty": "urology", "duration": 60, "surgeon": "S1", "priority": "P3"}]
+        });
+        edit(&mut doc);
+        crate::io::json::parse(&doc.to_string()).expect("the test file parses")
+    }
+
+    fn add_list(doc: &mut serde_json::Value, at: usize, list: serde_json::Value) {
+        doc["sessions"].as_array_mut().unwrap().insert(at, list);
+    }
+
+    fn codes(v: &Validated) -> Vec<&'static str> {
+        v.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    /// An unowned list for ophthalmology, which theatre T1 is not equipped for.
+    fn unequipped(id: &str) -> serde_json::Value {
+        json!({"id": id, "theatre": "T1", "date": "2016-05-03", "start": "08:30", "end": "12:30",
+               "specialty": "ophthalmology"})
+    }
+
+    #[test]
+    fn the_base_file_is_valid_without_a_warning() {
+        let v = validate(&file(|_| {}));
+        assert!(v.instance.is_some() && v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    }
+
+    #[test]
+    fn a_booking_after_an_ignored_list_names_its_own_list() {
+        let v = validate(&file(|doc| {
+            add_list(doc, 0, unequipped("OPH"));
+            doc["rules"] = json!({"keep_notified_days": 7});
+            doc["procedures"][0]["booked"] = json!({"session": "L1"});
+        }));
+        assert_eq!(codes(&v), ["W206"], "{:?}", v.diagnostics);
+        let inst = v.instance.unwrap();
+        let booked = inst.procedures[0].booked.as_ref().unwrap();
+        let k = booked.session.expect("a live booking");
+        assert_eq!(inst.sessions[k].id, "L1");
+        assert_eq!(inst.must_keep(0), Some(k));
+    }
+
+    #[test]
+    fn paths_name_the_files_positions_after_an_ignored_list() {
+        let v = validate(&file(|doc| {
+            add_list(doc, 0, unequipped("OPH"));
+            doc["surgeons"][0]["unavailable"] = json!(["2016-04-29"]);
+        }));
+        let paths: Vec<(&str, &str)> = (v.diagnostics.iter())
+            .map(|d| (d.code.as_str(), d.path.as_str()))
+            .collect();
+        assert_eq!(paths, [("W206", "sessions[0].specialty"), ("W203", "sessions[1]")]);
+    }
+
+    #[test]
+    fn a_list_a_case_is_booked_into_is_never_ignored() {
+        let outside = validate(&file(|doc| {
+            doc["sessions"][1]["date"] = json!("2016-05-20");
+            doc["procedures"][0]["booked"] = json!({"session": "L2", "notified": false});
+        }));
+        assert!(outside.instance.is_none());
+        assert_eq!(codes(&outside), ["E107"]);
+        assert_eq!(outside.diagnostics[0].path, "sessions[1].date");
+        assert!(
+            outside.diagnostics[0].message.contains("C1"),
+            "{}",
+            outside.diagnostics[0]
+        );
+
+        let not_equipped = validate(&file(|doc| {
+            add_list(doc, 2, unequipped("OPH"));
+            doc["procedures"][0]["booked"] = json!({"session": "OPH"});
+        }));
+        assert!(not_equipped.instance.is_none());
+        assert_eq!(codes(&not_equipped), ["E116"]);
+        assert!(not_equipped.diagnostics[0].message.contains("C1"));
+    }
+
+    #[test]
+    fn an_owned_list_in_a_theatre_not_equipped_stays_an_error() {
+        let v = validate(&file(|doc| {
+            doc["theatres"][0]["specialties"] = json!(["general_surgery"]);
+        }));
+        assert!(v.instance.is_none());
+        assert_eq!(codes(&v)[0], "E116");
+        assert!(v.diagnostics[0].message.contains("roster"), "{}", v.diagnostics[0]);
+    }
+
+    #[test]
+    fn a_list_outside_the_horizon_is_ignored_whatever_its_specialty() {
+        // Its owner lacks its specialty and its theatre is not equipped: moot, it is ignored.
+        let v = validate(&file(|doc| {
+            add_list(
+                doc,
+                2,
+                json!({"id": "OLD", "theatre": "T1", "date": "2016-04-01", "start": "08:30",
+                                   "end": "12:30", "surgeon": "S1", "specialty": "ophthalmology"}),
+            );
+        }));
+        assert_eq!(codes(&v), ["W205"], "{:?}", v.diagnostics);
+        let inst = v.instance.unwrap();
+        assert_eq!(inst.sessions.len(), 2);
+        assert_eq!(inst.surgeons[0].duties.len(), 1);
+        assert_eq!(ignored_lists(&v.diagnostics), ["OLD"]);
+    }
+
+    #[test]
+    fn overlapping_lists_are_an_error_even_when_ignored() {
+        let v = validate(&file(|doc| {
+            for (id, start) in [("A", "08:30"), ("B", "10:00")] {
+                add_list(
+                    doc,
+                    2,
+                    json!({"id": id, "theatre": "T1", "date": "2016-06-01", "start": start,
+                                       "end": "12:30"}),
+                );
+            }
+        }));
+        assert!(v.instance.is_none());
+        assert!(codes(&v).contains(&"E106"), "{:?}", v.diagnostics);
+    }
+
+    #[test]
+    fn an_ignored_list_reads_back_whatever_its_id() {
+        let id = "it's \"odd\" ' is ignored: ; ,";
+        let v = validate(&file(|doc| add_list(doc, 2, unequipped(id))));
+        assert_eq!(codes(&v), ["W206"]);
+        assert_eq!(ignored_lists(&v.diagnostics), [id]);
+        // Other diagnostics name no list.
+        let w = validate(&file(|doc| doc["procedures"][0]["duration"] = json!(400)));
+        assert_eq!(codes(&w), ["W202"]);
+        assert!(ignored_lists(&w.diagnostics).is_empty());
+    }
+
+    #[test]
+    fn every_code_is_listed_once_in_order() {
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
     }
 }

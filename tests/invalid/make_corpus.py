@@ -79,8 +79,13 @@ def main():
     case("E105", "free-minutes-over-length", setp(["sessions", 0, "free_minutes"], 300))
     case("E106", "overlapping-sessions", lambda i: i["sessions"].append(
         {"id": "T1-0429-X", "theatre": "MMH-T1", "date": "2016-04-29", "start": "17:00", "end": "19:00"}))
-    case("E107", "session-after-horizon", setp(["sessions", 1, "date"], "2016-05-14"))
+    # A list outside the horizon is an error only when a case is booked into it (else W205).
+    case("E107", "session-after-horizon", lambda i: (
+        i["sessions"][1].update({"date": "2016-05-14"}),
+        i["procedures"][1].update({"booked": {"session": "T1-0430-WLI"}})))
     case("E108", "deadline-no-session-can-meet", setp(["procedures", 1, "deadline"], "2016-04-29"))
+    # Ignoring a list never hides a deadline: C0002's only list lies after the horizon (W205 too).
+    case("E108", "deadline-case-only-list-after-horizon", setp(["sessions", 1, "date"], "2016-05-14"))
     case("E109", "deadline-before-earliest", lambda i: i["procedures"][0].update(
         {"earliest": "2016-05-05", "deadline": "2016-05-01"}))
     case("E110", "inverted-horizon", setp(["horizon", "end"], "2016-04-01"))
@@ -90,7 +95,8 @@ def main():
     case("E113", "unknown-timezone", setp(["timezone"], "Europe/Canterbury"))
     case("E114", "priority-P5", setp(["procedures", 0, "priority"], "P5"))
     case("E115", "empty-surgeon-id", lambda i: (i["surgeons"][1].update({"id": " "}),))
-    case("E116", "theatre-not-equipped", setp(["sessions", 1, "specialty"], "ophthalmology"))
+    # An owned list in a theatre not equipped for its specialty (an unowned, unbooked one is W206).
+    case("E116", "theatre-not-equipped", setp(["theatres", 0, "specialties"], ["general_surgery"]))
     case("E117", "deadline-case-after-horizon", lambda i: i["procedures"][1].update(
         {"earliest": "2016-05-20", "deadline": "2016-05-25"}))
     case("E118", "times-cancelled-zero", setp(["procedures", 0, "times_cancelled"], 0))
@@ -108,6 +114,15 @@ def main():
     case("W202", "no-session-ever-fits", setp(["procedures", 0, "duration"], 420), WARN)
     case("W203", "owner-unavailable", setp(["surgeons", 0, "unavailable"], ["2016-04-29"]), WARN)
     case("W204", "void-booking", setp(["procedures", 0, "booked"], {"session": "T1-0427-AM", "notified": True}), WARN)
+    # Lists no case can use and no booking names: ignored, left out of the instance.
+    case("W205", "list-after-horizon", lambda i: i["sessions"].append(
+        {"id": "T1-0514-WLI", "theatre": "MMH-T1", "date": "2016-05-14", "start": "08:30", "end": "12:30"}), WARN)
+    case("W205", "owned-list-before-horizon", lambda i: i["sessions"].append(
+        {"id": "T1-0427-AM", "theatre": "MMH-T1", "date": "2016-04-27", "start": "08:30", "end": "12:30",
+         "surgeon": "S01", "specialty": "urology"}), WARN)
+    case("W206", "list-theatre-not-equipped", lambda i: i["sessions"].append(
+        {"id": "T1-0503-OPH", "theatre": "MMH-T1", "date": "2016-05-03", "start": "08:30", "end": "12:30",
+         "specialty": "ophthalmology"}), WARN)
 
 
 main()
