@@ -854,3 +854,72 @@ fn the_bundled_example_is_what_its_readme_commands_make() {
 
 /// The seed of the bundled example's strike (instances/README.md).
 const EXAMPLE_SEED: u64 = 12;
+
+/// Lists validation ignores (W205, W206) in the published instance: the plan never used them,
+/// the re-planning instance carries them as the file had them (a list after the old horizon
+/// comes into the extended one and is used), and an owned list before the horizon stays on its
+/// owner's roster as a past duty. The instance's sessions are then not the file's one for one.
+#[test]
+fn ignored_lists_of_the_published_instance_are_carried_as_given() {
+    let mut file = read_file(MEDWAY);
+    let owner = file.surgeons[0].id.clone();
+    let specialty = file.surgeons[0].specialties[0].clone();
+    file.theatres.push(rebook::io::instance::TheatreDto {
+        id: "EXTRA-T9".into(),
+        site: None,
+        specialties: vec![specialty.clone()],
+    });
+    let list = |id: &str, day: &str, owner: Option<&str>, specialty: &str| {
+        let text = serde_json::json!({"id": id, "theatre": "EXTRA-T9", "date": day, "start": "08:00",
+            "end": "12:00", "surgeon": owner, "specialty": specialty});
+        serde_json::from_value::<rebook::io::instance::SessionDto>(text).unwrap()
+    };
+    // At the front, so every other list moves one place in the file.
+    file.sessions
+        .insert(0, list("OLD-OWNED", "2016-04-27", Some(&owner), &specialty));
+    file.sessions
+        .insert(1, list("OPH-EXTRA", "2016-05-03", None, "ophthalmology"));
+    file.sessions.push(list("AFTER-END", "2016-06-10", None, &specialty));
+    let checked = rebook::io::validate::validate(&file);
+    let ignored = rebook::io::validate::ignored_lists(&checked.diagnostics);
+    assert_eq!(ignored, ["OLD-OWNED", "OPH-EXTRA", "AFTER-END"]);
+    let inst = checked.instance.expect("valid with warnings");
+    let (plan, report) = common::solve_and_check(&inst, "priority");
+    assert!(report.is_ok());
+
+    let made = restrike::restrike(
+        &file,
+        &plan,
+        &Options {
+            extend_weeks: 1,
+            keep_notified_days: Some(7),
+            ..options("2016-04-30")
+        },
+    )
+    .unwrap();
+    let out = &made.instance;
+    let ids: BTreeSet<&str> = out.sessions.iter().map(|s| s.id.as_str()).collect();
+    assert!(!ids.contains("OLD-OWNED") && ids.contains("OPH-EXTRA") && ids.contains("AFTER-END"));
+    let past = out.surgeons[0]
+        .duties
+        .iter()
+        .find(|d| d.date == "2016-04-27" && d.start == "08:00" && d.end == "12:00");
+    assert!(past.is_some(), "{:?}", out.surgeons[0].duties);
+    for p in &out.procedures {
+        if let Some(b) = &p.booked {
+            assert!(
+                ids.contains(b.session.as_str()) && !ignored.contains(&b.session),
+                "{}",
+                p.id
+            );
+        }
+    }
+    // After the extension the list after the old end is inside the horizon and used; the list
+    // its theatre is not equipped for is still ignored.
+    let again = rebook::io::validate::validate(out);
+    assert_eq!(rebook::io::validate::ignored_lists(&again.diagnostics), ["OPH-EXTRA"]);
+    let replan = again.instance.unwrap();
+    assert!(replan.sessions.iter().any(|s| s.id == "AFTER-END"));
+    let (_, report) = common::solve_and_check(&replan, "priority");
+    assert!(report.is_ok(), "{:?}", report.violations);
+}

@@ -35,6 +35,7 @@ pub use strike::{draw_lost, lost_by_trust};
 use crate::io::instance::{BookedDto, HorizonDto, InstanceFile, ProcedureDto, Setting};
 use crate::io::schedule::ScheduleFile;
 use crate::io::validate::validate;
+use crate::model::time::parse_date;
 use crate::model::Instance;
 use chrono::{Days, NaiveDate};
 use published::Booked;
@@ -71,8 +72,10 @@ pub fn restrike(file: &InstanceFile, plan: &ScheduleFile, opts: &Options) -> Res
     // Lists: today's and later ones, the extension, then the strike.
     let mut sessions = Vec::new();
     let mut past = BTreeMap::new();
-    for (k, dto) in file.sessions.iter().enumerate() {
-        if inst.sessions[k].date < today {
+    // From the file's own dates: validation may have ignored some lists (W205, W206), so the
+    // instance's sessions are not the file's one for one.
+    for dto in &file.sessions {
+        if parse_date(&dto.date).is_some_and(|d| d < today) {
             past.insert(dto.id.clone(), dto.date.clone());
         } else {
             sessions.push(dto.clone());

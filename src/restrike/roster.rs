@@ -78,21 +78,27 @@ pub fn duties(
         }
         out.push(duties);
     }
-    // The lists of the look-back days before today, as the duties they were.
-    let mut operated: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    // The lists of the look-back days before today, as the duties they were: every list of the
+    // file, those validation ignored too (an owned list before the horizon was on its owner's
+    // roster; the instance's sessions are not the file's one for one).
+    let mut operated: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     for b in booked.iter().flatten() {
-        operated.entry(b.session).or_default().insert(b.surgeon);
+        let id = inst.sessions[b.session].id.as_str();
+        operated.entry(id).or_default().insert(b.surgeon);
     }
+    let surgeon_ix: BTreeMap<&str, usize> = (file.surgeons.iter().enumerate())
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
     let mut past = 0;
-    for (k, sess) in inst.sessions.iter().enumerate() {
-        if sess.date < from || sess.date >= today {
+    for dto in &file.sessions {
+        let Some(date) = parse_date(&dto.date) else { continue };
+        if date < from || date >= today {
             continue;
         }
-        let who: BTreeSet<usize> = match sess.owner {
-            Some(o) => BTreeSet::from([o]),
-            None => operated.get(&k).cloned().unwrap_or_default(),
+        let who: BTreeSet<usize> = match dto.surgeon.as_deref().and_then(|o| surgeon_ix.get(o)) {
+            Some(&o) => BTreeSet::from([o]),
+            None => operated.get(dto.id.as_str()).cloned().unwrap_or_default(),
         };
-        let dto = &file.sessions[k];
         for s in who {
             out[s].push(DutyDto {
                 date: dto.date.clone(),
