@@ -253,6 +253,9 @@ longest_shift_hours,max_hours_in_7_days,objective,solver_status,gap,message";
 /// `seconds` at the end of `comparison.csv`, so that no earlier column moves.
 const REPLANNING_COLUMNS: &str = "breaches_repeat_cancellation,kept,moved_notified,moved_unnotified,void_bookings";
 
+/// Then the validation warnings and the lists validation ignored (docs/VALIDATION.md).
+const VALIDATION_COLUMNS: &str = "warnings,ignored_lists";
+
 #[test]
 fn summary_and_comparison_csv_columns_are_stable() {
     let dir = batch_dir(&[]);
@@ -268,7 +271,7 @@ fn summary_and_comparison_csv_columns_are_stable() {
     let mut lines = summary.lines();
     assert_eq!(
         lines.next(),
-        Some(format!("{SUMMARY_HEADER},{REPLANNING_COLUMNS}").as_str())
+        Some(format!("{SUMMARY_HEADER},{REPLANNING_COLUMNS},{VALIDATION_COLUMNS}").as_str())
     );
     assert_eq!(lines.count(), 4 + 1, "four trusts and the total");
 
@@ -288,7 +291,7 @@ fn summary_and_comparison_csv_columns_are_stable() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some(format!("{SUMMARY_HEADER},seconds,{REPLANNING_COLUMNS}").as_str())
+        Some(format!("{SUMMARY_HEADER},seconds,{REPLANNING_COLUMNS},{VALIDATION_COLUMNS}").as_str())
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(
@@ -557,4 +560,54 @@ fn colliding_trust_ids_never_overwrite_each_other() {
     assert_eq!(trust_of("A-2.schedule.json"), "A");
     assert_eq!(trust_of("A-2-2.schedule.json"), "A-2");
     assert_eq!(trust_of("a-3.schedule.json"), "a");
+}
+
+/// A list validation ignores (W205, W206) is named in the row of its trust, in `summary.json`
+/// and `summary.csv`, with the count of the file's warnings; a summary written before these
+/// fields reads back with none.
+#[test]
+fn ignored_lists_are_named_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let warnings = common::root().join("tests/warnings");
+    std::fs::copy(
+        warnings.join("W206-list-theatre-not-equipped.json"),
+        dir.path().join("a.json"),
+    )
+    .unwrap();
+    let owned = std::fs::read_to_string(warnings.join("W205-owned-list-before-horizon.json")).unwrap();
+    std::fs::write(dir.path().join("b.json"), owned.replace("\"RPA\"", "\"RPB\"")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    rebook()
+        .arg("solve")
+        .arg(dir.path())
+        .args(["--strategy", "fifo", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning[W206] at sessions[2].specialty"))
+        .stderr(predicates::str::contains("warning[W205] at sessions[2].date"));
+    let text = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rows = summary["trusts"].as_array().unwrap();
+    assert_eq!(rows[0]["warnings"], 1);
+    assert_eq!(rows[0]["ignored_lists"], serde_json::json!(["T1-0503-OPH"]));
+    assert_eq!(rows[1]["ignored_lists"], serde_json::json!(["T1-0427-AM"]));
+    assert_eq!(summary["total"]["warnings"], 2);
+    assert_eq!(summary["total"]["ignored_lists"], serde_json::json!([]));
+    let csv = std::fs::read_to_string(out.path().join("summary.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].ends_with(",1,T1-0503-OPH"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",1,T1-0427-AM"), "{}", lines[2]);
+    assert!(lines[3].ends_with(",2,"), "{}", lines[3]);
+    // Read back (as merge does), and without the fields (a summary written before them).
+    let read = rebook::batch::summary::read_summary(&text).unwrap();
+    assert_eq!(read.trusts[1].ignored_lists, ["T1-0427-AM"]);
+    let mut old = summary.clone();
+    for row in old["trusts"].as_array_mut().unwrap() {
+        let row = row.as_object_mut().unwrap();
+        row.remove("warnings");
+        row.remove("ignored_lists");
+    }
+    let read = rebook::batch::summary::read_summary(&old.to_string()).unwrap();
+    assert_eq!((read.trusts[0].warnings, read.trusts[0].ignored_lists.len()), (0, 0));
 }

@@ -121,6 +121,15 @@ pub struct Row {
     pub moved_unnotified: usize,
     /// Cases whose booking is void (its list lost to the strike).
     pub void_bookings: usize,
+    /// Validation warnings of the instance file, for a solved run (0 otherwise; for the total,
+    /// the sum). Absent from files written before it: read as 0.
+    #[serde(default)]
+    pub warnings: usize,
+    /// Lists validation ignored (W205, W206: no case could use them), left out of the instance
+    /// every strategy, the checker and the metrics saw; for a solved run (empty otherwise and
+    /// for the total). Absent from files written before it: read as none.
+    #[serde(default)]
+    pub ignored_lists: Vec<String>,
     /// Wall-clock seconds of the run (load, solve, check). Not written to `summary.*` (0 when a
     /// row is read back from it).
     #[serde(skip)]
@@ -250,13 +259,16 @@ const FIRST_COLUMNS: [&str; 29] = [
 ];
 
 /// Columns added since, at the end of both files (in `comparison.csv` after `seconds`), so that
-/// every column keeps its position: the re-planning figures of SPEC.md section 8.
-const ADDED_COLUMNS: [&str; 5] = [
+/// every column keeps its position: the re-planning figures of SPEC.md section 8, then the
+/// validation warnings and the lists ignored (ids joined by `;`; `summary.json` has the list).
+const ADDED_COLUMNS: [&str; 7] = [
     "breaches_repeat_cancellation",
     "kept",
     "moved_notified",
     "moved_unnotified",
     "void_bookings",
+    "warnings",
+    "ignored_lists",
 ];
 
 /// `a`, then `b`, then `c`, as one array of `N` (checked when the constant is built).
@@ -282,10 +294,10 @@ const SECONDS_COLUMN: usize = FIRST_COLUMNS.len();
 
 /// Columns of `comparison.csv`: the summary's first columns, the wall-clock seconds (for a total,
 /// the sum over its trusts), then the columns added since.
-pub const COMPARISON_COLUMNS: [&str; 35] = joined(&FIRST_COLUMNS, &["seconds"], &ADDED_COLUMNS);
+pub const COMPARISON_COLUMNS: [&str; 37] = joined(&FIRST_COLUMNS, &["seconds"], &ADDED_COLUMNS);
 
 /// Columns of `summary.csv`, in order: those of the comparison without the seconds.
-pub const SUMMARY_COLUMNS: &[&str] = &joined::<34>(&FIRST_COLUMNS, &[], &ADDED_COLUMNS);
+pub const SUMMARY_COLUMNS: &[&str] = &joined::<36>(&FIRST_COLUMNS, &[], &ADDED_COLUMNS);
 
 fn file_name(r: &TrustResult) -> String {
     r.path
@@ -325,6 +337,8 @@ fn empty(file: String, trust: String, strategy: &str, status: RunStatus, message
         moved_notified: 0,
         moved_unnotified: 0,
         void_bookings: 0,
+        warnings: 0,
+        ignored_lists: Vec::new(),
         seconds,
     }
 }
@@ -375,8 +389,13 @@ pub fn row(r: &TrustResult) -> Row {
             schedule,
             metrics,
             solution,
+            warnings,
             ..
-        } => from_metrics(file, &schedule.trust, &r.strategy, metrics, solution, r.seconds),
+        } => Row {
+            warnings: warnings.len(),
+            ignored_lists: crate::io::validate::ignored_lists(warnings),
+            ..from_metrics(file, &schedule.trust, &r.strategy, metrics, solution, r.seconds)
+        },
     }
 }
 
@@ -414,6 +433,8 @@ fn from_metrics(file: String, trust: &str, strategy: &str, m: &Metrics, sol: &So
         moved_notified: m.bookings.moved_notified,
         moved_unnotified: m.bookings.moved_unnotified,
         void_bookings: m.bookings.void_bookings,
+        warnings: 0,
+        ignored_lists: Vec::new(),
         seconds,
     }
 }
@@ -460,6 +481,7 @@ pub fn total(strategy: &str, rows: &[&Row], waits: &[i64]) -> Row {
         t.moved_notified += r.moved_notified;
         t.moved_unnotified += r.moved_unnotified;
         t.void_bookings += r.void_bookings;
+        t.warnings += r.warnings;
         t.lists_opened += r.lists_opened;
         t.lists_staffed += r.lists_staffed;
         t.longest_shift_hours = t.longest_shift_hours.max(r.longest_shift_hours);
@@ -530,6 +552,8 @@ pub fn fields(r: &Row) -> Vec<String> {
         r.moved_notified.to_string(),
         r.moved_unnotified.to_string(),
         r.void_bookings.to_string(),
+        r.warnings.to_string(),
+        r.ignored_lists.join(";"),
     ]);
     debug_assert_eq!(f.len(), COMPARISON_COLUMNS.len());
     f
