@@ -561,7 +561,7 @@ pub fn fields(r: &Row) -> Vec<String> {
 
 /// `summary.csv` (no seconds) or `comparison.csv` (with seconds).
 pub fn to_csv(rows: &[Row], with_seconds: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
     if with_seconds {
         w.write_record(COMPARISON_COLUMNS)?;
     } else {

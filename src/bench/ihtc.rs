@@ -315,7 +315,7 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
 
 /// The table as CSV.
 pub fn to_csv(rows: &[BenchRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
     w.write_record([
         "instance",
         "patients",

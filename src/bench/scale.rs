@@ -713,7 +713,7 @@ fn cells(s: &SizeResult, r: &Run) -> Vec<String> {
 
 /// The results as CSV, one row per run, columns as [`COLUMNS`].
 pub fn to_csv(results: &[SizeResult]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
     w.write_record(COLUMNS)?;
     for s in results {
         for r in &s.runs {

@@ -429,7 +429,7 @@ fn bench_batch(args: &BenchBatchArgs) -> Result<Outcome, CliError> {
         }
     }
     if let Some(out) = &args.csv {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
+        let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
         let mut rows = vec![vec![
             "stem".to_string(),
             "trust".into(),

@@ -16,7 +16,9 @@
 //! ([`import_procedures`]) give the newly cancelled cases of `rebook restrike --new-cases`.
 //! Lists (`specialties`, `unavailable`) are separated by `;`, caps by date are `DATE=MINUTES;…`,
 //! booleans are `true`/`false` (also `yes`/`no`, `1`/`0`), an empty cell is an absent value.
-//! Cells are trimmed. Every problem names the file, the line and the column.
+//! Cells are trimmed. Text cells a spreadsheet would run as a formula are written with a `'` in
+//! front and read back without it ([`super::spreadsheet`]), so ids like `=A1` or `-x` round-trip.
+//! Every problem names the file, the line and the column.
 //!
 //! Each table is described once (a `Table`: its columns, each bound to a field of the item a row
 //! holds); the reader and the writer both follow that description.
@@ -299,9 +301,11 @@ impl<T> Table<T> {
 
     /// The whole file: the header, then the rows.
     fn bytes(&self, rows: &[Vec<String>]) -> Vec<u8> {
-        let mut w = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+        let mut w = super::spreadsheet::CsvWriter::wrap(
+            ::csv::WriterBuilder::new()
+                .terminator(::csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new()),
+        );
         w.write_record(self.columns.iter().map(|c| c.name))
             .expect("writing to memory");
         for r in rows {
@@ -490,7 +494,8 @@ fn parse_rows<T>(bytes: &[u8], file: &str, table: &Table<T>, problems: &mut Vec<
         let mut bad_utf8 = false;
         for (k, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
-                Ok(s) => cells.push(s.trim().to_string()),
+                // Guarded by the writer against formula injection: read back as written.
+                Ok(s) => cells.push(super::spreadsheet::unguard_cell(s.trim()).to_string()),
                 Err(_) => {
                     problems.push(Problem::new(
                         file,

@@ -9,6 +9,7 @@ pub mod ihtc;
 pub mod instance;
 pub mod json;
 pub mod schedule;
+pub mod spreadsheet;
 pub mod validate;
 
 use crate::io::validate::{validate, Code, Diagnostic};

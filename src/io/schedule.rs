@@ -117,7 +117,7 @@ pub fn to_file(inst: &Instance, strategy: &str, sol: &Solution, metrics: serde_j
 /// The assignments CSV (one row a case): trust, procedure, patient, specialty, priority, date,
 /// start, end, theatre, session, surgeon.
 pub fn assignments_csv(inst: &Instance, schedule: &ScheduleFile) -> Result<Vec<u8>, ::csv::Error> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut w = super::spreadsheet::CsvWriter::in_memory();
     w.write_record([
         "trust",
         "procedure",

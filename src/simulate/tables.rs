@@ -538,7 +538,7 @@ fn table(run: &Run, totals: &[Total]) -> Vec<Vec<Cell>> {
 
 /// `series.csv`: [`ROW_COLUMNS`], one row per (round, trust, strategy, seed), then the totals.
 pub fn series_csv(run: &Run, totals: &[Total]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
     w.write_record(ROW_COLUMNS)?;
     for row in table(run, totals) {
         w.write_record(row.iter().map(Cell::csv))?;
@@ -610,7 +610,7 @@ fn season_cells(run: &Run, seed: usize, strategy: usize, s: &Season) -> Vec<Cell
 
 /// `season.csv`: one row per (strategy, seed), summed over the trusts.
 pub fn season_csv(run: &Run) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::io::spreadsheet::CsvWriter::in_memory();
     w.write_record(SEASON_COLUMNS)?;
     for (seed, strategy, s) in seasons(run) {
         w.write_record(season_cells(run, seed, strategy, &s).iter().map(Cell::csv))?;
