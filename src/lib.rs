@@ -61,7 +61,7 @@
 //!   folder, IHTC-2024) and atomic writes.
 //! - [`generate`]: realistic instances from a seed.
 //! - [`model`]: the domain types; depends on nothing else in the crate. [`text`]: number formats.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod batch;

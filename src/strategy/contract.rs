@@ -21,6 +21,12 @@ pub struct SolveOptions {
     pub threads: u32,
     /// HiGHS random seed.
     pub seed: u32,
+    /// Deterministic mode (`--work-limit`): the MIP's whole search is bounded by this many units
+    /// of work (simplex iterations weighted by model size; a unit is about a second of HiGHS on an
+    /// idle machine), so the same input gives the same plan on any machine, loaded or not, as
+    /// long as the wall-clock `time_limit`, still a safety net, is not reached first. `None`: the
+    /// phases inside a solve still end by work, and the whole solve by `time_limit`.
+    pub work_limit: Option<f64>,
     /// Raised from outside (Ctrl-C, a scheduler's SIGTERM) to stop: HiGHS is interrupted, the
     /// phases end and the strategy returns at once with what it has.
     pub stop: StopFlag,
@@ -91,6 +97,7 @@ impl Default for SolveOptions {
             gap: 0.005,
             threads: 1,
             seed: 2016,
+            work_limit: None,
             stop: StopFlag::default(),
             solver_log: None,
         }

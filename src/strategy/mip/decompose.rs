@@ -27,7 +27,7 @@
 //!    pass without improvement they double, up to the whole horizon.
 
 use super::candidates::{Candidates, Triple};
-use super::driver::{optimise, run_audited, seconds_left, ModelSize, Plan};
+use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Plan};
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
 use crate::strategy::contract::{SolveError, SolveOptions};
@@ -36,6 +36,9 @@ use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
+
+/// Units of work (about seconds on an idle machine) of one neighbourhood.
+const STEP_WORK: f64 = 10.0;
 
 /// Above this many eligible triples the full model is replaced by the decomposition.
 pub const FULL_MODEL_LIMIT: usize = 12_000;
@@ -51,17 +54,18 @@ type DayPlan = Vec<Option<NaiveDate>>;
 /// Cases of a (date, specialty) group and the lists they could use.
 type Group = (Vec<usize>, BTreeSet<usize>);
 
-/// Steps 1 and 2: the relaxation's bound (solved until `relaxation_deadline`), and the better of
-/// the warm start and the day-restricted exact model's plan (until `deadline`, or a 0.5 % gap).
+/// Steps 1 and 2: the relaxation's bound (solved within `relaxation`), and the better of the warm
+/// start and the day-restricted exact model's plan (within what is left of `both`, or to a 0.5 %
+/// gap); with the units of work both used.
 pub fn day_plan(
     inst: &Instance,
     full: &Candidates,
     warm: Option<&[Placement]>,
     opts: &SolveOptions,
-    relaxation_deadline: Instant,
-    deadline: Instant,
+    relaxation: Budget,
+    both: Budget,
     notes: &mut Vec<String>,
-) -> Result<(Option<Plan>, Option<f64>), SolveError> {
+) -> Result<(Option<Plan>, Option<f64>, f64), SolveError> {
     let date_of = |t: &Triple| inst.sessions[t.k].date;
     // The relaxation and the restricted model only seed the search: they stop at a small gap
     // (their dual bounds stay valid) so that the time goes where it pays.
@@ -69,7 +73,8 @@ pub fn day_plan(
         gap: opts.gap.max(0.005),
         ..opts.clone()
     };
-    let (days, bound) = relaxation(inst, full, &seed_opts, relaxation_deadline.min(deadline), notes)?;
+    let (days, bound, relaxation_work) = relax(inst, full, &seed_opts, relaxation, notes)?;
+    let mut work = relaxation_work;
     let mut incumbent: Option<Plan> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
     if let Some(days) = &days {
         let sub = full.subset(
@@ -78,7 +83,8 @@ pub fn day_plan(
             vec![false; inst.procedures.len()],
         );
         let mut local = Vec::new();
-        let o = optimise(inst, &sub, None, &seed_opts, deadline, &mut local)?;
+        let o = optimise(inst, &sub, None, &seed_opts, both.less(work), &mut local)?;
+        work += o.work;
         match o.best {
             Some((pl, obj)) => {
                 notes.push(format!("day-restricted model: objective {obj}"));
@@ -90,22 +96,25 @@ pub fn day_plan(
             None => notes.push("day-restricted model: no plan in time".into()),
         }
     }
-    Ok((incumbent, bound))
+    Ok((incumbent, bound, work))
 }
 
 /// Large-neighbourhood search from a feasible `plan`: windows of consecutive dates are freed in
 /// turn (with every unscheduled case) and re-optimised exactly, the rest frozen on their triples.
-/// Stops at `deadline`, when `obj` reaches `bound`, or when a window covering the whole horizon
-/// has been solved.
+/// Stops when `budget` is spent, when `obj` reaches `bound`, or when a window covering the whole
+/// horizon has been solved. Each window gets [`STEP_WORK`] units of work, so the sequence of
+/// windows, and the plan, depend on the work done, not on the machine's speed: only the budget's
+/// wall-clock deadline can end the search at a machine-dependent point. Returns the plan, the
+/// size of the last model and the units of work used.
 pub fn lns(
     inst: &Instance,
     full: &Candidates,
     start: Plan,
     bound_int: Option<i64>,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: Budget,
     notes: &mut Vec<String>,
-) -> Result<(Plan, ModelSize), SolveError> {
+) -> Result<(Plan, ModelSize, f64), SolveError> {
     let (mut plan, mut obj) = start;
     let date_of = |t: &Triple| inst.sessions[t.k].date;
     let dates: Vec<NaiveDate> = full
@@ -124,7 +133,12 @@ pub fn lns(
     let mut improved_in_pass = false;
     let (mut steps, mut better) = (0usize, 0usize);
     let mut size = (0, 0);
-    while seconds_left(deadline) > 0.5 && !dates.is_empty() {
+    let mut work = 0.0;
+    while seconds_left(budget.deadline) > 0.5
+        && !budget.less(work).spent()
+        && !opts.stop.is_raised()
+        && !dates.is_empty()
+    {
         if bound_int.is_some_and(|b| obj <= b) {
             break; // proven optimal
         }
@@ -155,9 +169,17 @@ pub fn lns(
             },
             forced,
         );
-        let step_deadline = Instant::now() + Duration::from_secs_f64(seconds_left(deadline).clamp(0.5, 10.0));
+        // A window's own wall-clock cap is generous (three times its work): under load it is the
+        // work that ends it, so the plan does not change with the machine's speed.
+        let step_cap = Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK);
+        let step = Budget {
+            deadline: step_cap.min(budget.deadline),
+            ..budget.less(work)
+        }
+        .with_work(STEP_WORK);
         let mut local = Vec::new();
-        let o = optimise(inst, &sub, Some(&plan), opts, step_deadline.min(deadline), &mut local)?;
+        let o = optimise(inst, &sub, Some(&plan), opts, step, &mut local)?;
+        work += o.work;
         size = o.size;
         steps += 1;
         let solved_exactly = o.status == highs::HighsModelStatus::Optimal && o.best.is_some();
@@ -186,28 +208,29 @@ pub fn lns(
     notes.push(format!(
         "neighbourhood search: {steps} windows, {better} improvements, final window {target} triples"
     ));
-    Ok(((plan, obj), size))
+    Ok(((plan, obj), size, work))
 }
 
-/// The day-level relaxation: per case its chosen date (`None` = unscheduled), and the bound.
-fn relaxation(
+/// The day-level relaxation: per case its chosen date (`None` = unscheduled), the bound, and the
+/// units of work used.
+fn relax(
     inst: &Instance,
     full: &Candidates,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: Budget,
     notes: &mut Vec<String>,
-) -> Result<(Option<DayPlan>, Option<f64>), SolveError> {
+) -> Result<(Option<DayPlan>, Option<f64>, f64), SolveError> {
     let model = DayModel::new(inst, full);
     let (problem, costs, w) = model.build();
     let rebuild = || {
         let (p, c, _) = model.build();
         (p, c)
     };
-    let run = run_audited((problem, costs), &rebuild, None, opts, deadline, notes)?;
+    let run = run_audited((problem, costs), &rebuild, None, opts, &inst.trust_id, budget, notes)?;
     let bound = run.bound;
     let Some(cols) = run.columns else {
         notes.push("day-level relaxation: no solution in time".into());
-        return Ok((None, bound));
+        return Ok((None, bound, run.work));
     };
     let mut days = vec![None; inst.procedures.len()];
     for (i, &(p, d)) in model.pairs.iter().enumerate() {
@@ -216,11 +239,12 @@ fn relaxation(
         }
     }
     notes.push(format!(
-        "day-level relaxation: bound {:.0} ({:?})",
+        "day-level relaxation: bound {:.0} ({:?}, {:.1} units of work)",
         bound.unwrap_or(f64::NAN),
-        run.status
+        run.status,
+        run.work
     ));
-    Ok((Some(days), bound))
+    Ok((Some(days), bound, run.work))
 }
 
 /// The relaxation's model (step 1 of the module docs): what it is built from.

@@ -5,12 +5,14 @@
 
 use super::candidates::Candidates;
 use super::cuts::violated_cuts;
+use super::highs_ffi::{self, Watch};
 use super::model::{build, warm_vector};
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
 use crate::strategy::contract::{SolveError, SolveOptions};
 use good_lp::solvers::highs::HighsProblem;
 use highs::{HighsModelStatus, HighsSolutionStatus};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Instant;
 
 /// Rounds of lazy cuts before giving up on improving the warm start.
@@ -26,6 +28,54 @@ pub fn seconds_left(deadline: Instant) -> f64 {
     deadline.saturating_duration_since(Instant::now()).as_secs_f64()
 }
 
+/// Simplex iterations, on a model of 1,000 rows and columns, in one unit of work: about one
+/// second of HiGHS on an idle machine (docs/BENCHMARKS.md, "Work units").
+pub const ITERATIONS_PER_UNIT: f64 = 6_500.0;
+
+/// How much more an iteration of a model of `cells` rows and columns weighs than one of 1,000:
+/// measured time per iteration of HiGHS's MIP grows far slower than the model (about ×3 from
+/// 1,500 to 54,000), so the weight grows with the fourth root.
+fn iteration_weight(cells: f64) -> f64 {
+    (cells / 1000.0).max(0.1).powf(0.25)
+}
+
+/// When a HiGHS run must stop: at a wall-clock deadline always, and, when `work` is given, after
+/// that many units of work. Work is counted in simplex iterations weighted by the model's size,
+/// so it stops a run at the same point on any machine, loaded or not: where a run ends by work,
+/// its plan does not depend on the machine's speed.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Wall-clock deadline.
+    pub deadline: Instant,
+    /// Units of work allowed ([`ITERATIONS_PER_UNIT`]); `None`: no work limit.
+    pub work: Option<f64>,
+}
+
+impl Budget {
+    /// A budget of wall time only.
+    pub fn until(deadline: Instant) -> Budget {
+        Budget { deadline, work: None }
+    }
+    /// This budget with at most `work` units (the smaller of both when it has a work limit).
+    pub fn with_work(self, work: f64) -> Budget {
+        Budget {
+            work: Some(self.work.map_or(work, |w| w.min(work))),
+            ..self
+        }
+    }
+    /// This budget less `used` units of work.
+    pub fn less(self, used: f64) -> Budget {
+        Budget {
+            work: self.work.map(|w| (w - used).max(0.0)),
+            ..self
+        }
+    }
+    /// No time or no work left.
+    pub fn spent(&self) -> bool {
+        seconds_left(self.deadline) <= 0.0 || self.work.is_some_and(|w| w <= 0.0)
+    }
+}
+
 /// What one HiGHS run gave.
 pub struct HighsRun {
     pub status: HighsModelStatus,
@@ -35,6 +85,10 @@ pub struct HighsRun {
     pub bound: Option<f64>,
     /// HiGHS's solution did not price at its own objective (or the bound exceeded it).
     pub inconsistent: bool,
+    /// Units of work the run used.
+    pub work: f64,
+    /// The run was stopped by its work limit (not by time, the stop flag or optimality).
+    pub stopped_by_work: bool,
 }
 
 /// Solves a good_lp model through the underlying HiGHS model (options, warm start, bound).
@@ -43,7 +97,8 @@ pub fn run_highs(
     costs: &[f64],
     warm: Option<&[f64]>,
     opts: &SolveOptions,
-    seconds: f64,
+    label: &str,
+    budget: Budget,
     presolve: bool,
 ) -> Result<HighsRun, SolveError> {
     let err = |what: &str, e: &dyn std::fmt::Debug| SolveError::Solver(format!("HiGHS {what}: {e:?}"));
@@ -60,8 +115,25 @@ pub fn run_highs(
         };
         r.map_err(|e| err(&format!("option {key}"), &e))
     };
-    set(&mut model, "output_flag", OptionValue::Bool(false))?;
-    set(&mut model, "time_limit", OptionValue::Float(seconds.max(0.01)))?;
+    let (model_rows, model_cols) = (model.num_rows(), model.num_cols());
+    let cells = (model_rows + model_cols).max(1) as f64;
+    let watch = Watch {
+        stop: &opts.stop,
+        iteration_limit: budget
+            .work
+            .map(|w| (w * ITERATIONS_PER_UNIT / iteration_weight(cells)).ceil().max(1.0) as i64),
+        log: opts.solver_log.as_ref().map(|log| (log, label)),
+        iterations: AtomicI64::new(0),
+        stopped_by_work: AtomicBool::new(false),
+    };
+    set(&mut model, "output_flag", OptionValue::Bool(watch.log.is_some()))?;
+    set(&mut model, "log_to_console", OptionValue::Bool(false))?;
+    highs_ffi::watch(&mut model, &watch);
+    set(
+        &mut model,
+        "time_limit",
+        OptionValue::Float(seconds_left(budget.deadline).max(0.01)),
+    )?;
     set(&mut model, "mip_rel_gap", OptionValue::Float(opts.gap))?;
     set(&mut model, "mip_abs_gap", OptionValue::Float(0.999))?;
     set(&mut model, "threads", OptionValue::Int(opts.threads.max(1) as i32))?;
@@ -74,6 +146,7 @@ pub fn run_highs(
             .try_set_solution(Some(w), None, None, None)
             .map_err(|e| err("warm start", &e))?;
     }
+    let started = Instant::now();
     let solved = model.try_solve().map_err(|e| err("solve", &e))?;
     let status = solved.status();
     let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
@@ -95,11 +168,26 @@ pub fn run_highs(
     } else {
         None
     };
+    let iterations = (watch.iterations.load(Ordering::Relaxed)).max(solved.simplex_iteration_count());
+    let work = iterations as f64 * iteration_weight(cells) / ITERATIONS_PER_UNIT;
+    tracing::debug!(
+        trust = label,
+        rows = model_rows,
+        columns = model_cols,
+        iterations,
+        work = format!("{work:.2}"),
+        seconds = format!("{:.3}", started.elapsed().as_secs_f64()),
+        status = ?status,
+        by_work = watch.stopped_by_work.load(Ordering::Relaxed),
+        "HiGHS run"
+    );
     Ok(HighsRun {
         status,
         columns,
         bound,
         inconsistent,
+        work,
+        stopped_by_work: watch.stopped_by_work.load(Ordering::Relaxed),
     })
 }
 
@@ -116,17 +204,19 @@ pub fn run_audited(
     rebuild: &dyn Fn() -> (HighsProblem, Vec<f64>),
     warm: Option<&[f64]>,
     opts: &SolveOptions,
-    deadline: Instant,
+    label: &str,
+    budget: Budget,
     notes: &mut Vec<String>,
 ) -> Result<HighsRun, SolveError> {
     let (problem, costs) = first;
-    let run = run_highs(problem, &costs, warm, opts, seconds_left(deadline), true)?;
-    if !run.inconsistent {
-        return Ok(run);
+    let first = run_highs(problem, &costs, warm, opts, label, budget, true)?;
+    if !first.inconsistent {
+        return Ok(first);
     }
     notes.push("HiGHS returned a solution inconsistent with its objective; re-solved without presolve".into());
     let (problem, costs) = rebuild();
-    let run = run_highs(problem, &costs, warm, opts, seconds_left(deadline), false)?;
+    let mut run = run_highs(problem, &costs, warm, opts, label, budget.less(first.work), false)?;
+    run.work += first.work;
     if run.inconsistent {
         return Err(SolveError::Solver(
             "HiGHS returned a solution inconsistent with its own objective twice".into(),
@@ -145,6 +235,10 @@ pub struct Optimised {
     /// The model has no solution at all (a forced or mandatory case cannot be placed).
     pub infeasible: bool,
     pub size: ModelSize,
+    /// Units of work used, every round included.
+    pub work: f64,
+    /// The last round was stopped by the work limit.
+    pub stopped_by_work: bool,
 }
 
 /// Solves `cands` with lazy shift-chain cuts until the plan keeps every rule or time runs out.
@@ -153,7 +247,7 @@ pub fn optimise(
     cands: &Candidates,
     warm: Option<&[Placement]>,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: Budget,
     notes: &mut Vec<String>,
 ) -> Result<Optimised, SolveError> {
     let mut out = Optimised {
@@ -162,12 +256,19 @@ pub fn optimise(
         status: HighsModelStatus::NotSet,
         infeasible: false,
         size: (0, 0),
+        work: 0.0,
+        stopped_by_work: false,
     };
     let mut cuts: Vec<Vec<usize>> = Vec::new();
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
-        if seconds_left(deadline) <= 0.05 {
-            notes.push("time limit reached between rounds of cuts".into());
+        if opts.stop.is_raised() {
+            notes.push("stopped between rounds of cuts".into());
+            break;
+        }
+        let left = budget.less(out.work);
+        if seconds_left(left.deadline) <= 0.05 || left.spent() {
+            notes.push("time or work limit reached between rounds of cuts".into());
             break;
         }
         rounds += 1;
@@ -184,11 +285,14 @@ pub fn optimise(
             &rebuild,
             warm_cols.as_deref(),
             opts,
-            deadline,
+            &inst.trust_id,
+            left,
             notes,
         )?;
         out.status = run.status;
         out.bound = run.bound;
+        out.work += run.work;
+        out.stopped_by_work = run.stopped_by_work;
         match run.status {
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
                 out.infeasible = true;

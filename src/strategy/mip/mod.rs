@@ -80,6 +80,9 @@ mod candidates;
 mod cuts;
 pub mod decompose;
 mod driver;
+mod highs_ffi;
+
+pub use highs_ffi::highs_version;
 mod model;
 mod reasons;
 
@@ -88,7 +91,7 @@ use crate::schedule::{self, Placement, Solution, SolverInfo, Status};
 use crate::strategy::contract::{SolveError, SolveOptions, Strategy};
 use crate::strategy::greedy::Greedy;
 use candidates::Candidates;
-use driver::{optimise, seconds_left, ModelSize, Plan};
+use driver::{optimise, seconds_left, Budget, ModelSize, Plan};
 use highs::HighsModelStatus;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -146,7 +149,7 @@ pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: 
     let warm_placements = warm.as_ref().map(|w| w.placements.as_slice());
     let triples = cands.triples.len();
     let found = if triples <= decompose::HYBRID_FROM && triples <= full_model_limit {
-        full_model(&job, warm_placements, &mut notes)?
+        full_model(&job, warm_placements, 0.0, &mut notes)?
     } else {
         decomposition(&job, warm_placements, full_model_limit, &mut notes)?
     };
@@ -182,6 +185,44 @@ struct Job<'a> {
     started: Instant,
     /// When the time limit runs out.
     deadline: Instant,
+}
+
+/// How far past its share of the time limit a phase may run on the wall clock before it is cut
+/// (the work limit normally ends it first: on a machine 2× slower it still does), unless that
+/// would leave the later phases less than half the time after the share.
+const PHASE_WALL_SLACK: f64 = 3.0;
+
+impl Job<'_> {
+    /// The whole solve's budget, less `used` units of work: the time limit, and the work limit
+    /// when there is one.
+    fn rest(&self, used: f64) -> Budget {
+        Budget {
+            deadline: self.deadline,
+            work: self.opts.work_limit,
+        }
+        .less(used)
+    }
+
+    /// A phase's budget: `share` of the work limit, or of the time limit taken as units of work,
+    /// so that where the phase ends does not depend on the machine's speed. Without a work limit
+    /// its wall clock is also capped, at [`PHASE_WALL_SLACK`] times its share but no later than
+    /// halfway between its share and the time limit, so a busy machine still leaves the later
+    /// phases time.
+    fn phase(&self, share: f64) -> Budget {
+        let limit = self.opts.time_limit.max(0.0);
+        let units = self.opts.work_limit.unwrap_or(limit) * share;
+        let cap_share = (share * PHASE_WALL_SLACK).min((1.0 + share) / 2.0);
+        let cap = self.started + Duration::from_secs_f64(limit * cap_share);
+        let deadline = if self.opts.work_limit.is_some() {
+            self.deadline
+        } else {
+            cap.min(self.deadline)
+        };
+        Budget {
+            deadline,
+            work: Some(units),
+        }
+    }
 }
 
 /// What a search found: the best plan keeping every rule, a valid lower bound, the size of the
@@ -292,7 +333,7 @@ fn unkeepable_bookings(job: &Job) -> Option<Vec<usize>> {
             .subset(inst, |t| inside[t.p], vec![false; inst.procedures.len()]);
         let deadline = Instant::now() + Duration::from_secs_f64(seconds_left(job.deadline).max(5.0));
         let mut notes = Vec::new();
-        optimise(inst, &sub, None, job.opts, deadline, &mut notes).is_ok_and(|o| o.infeasible)
+        optimise(inst, &sub, None, job.opts, Budget::until(deadline), &mut notes).is_ok_and(|o| o.infeasible)
     };
     if !proven_infeasible(&kept) {
         return None;
@@ -349,9 +390,10 @@ fn nothing_to_optimise(inst: &Instance, cands: &Candidates, started: Instant) ->
     }
 }
 
-/// Step 4, smaller models: the full model with its lazy cuts, from `start`.
-fn full_model(job: &Job, start: Option<&[Placement]>, notes: &mut Vec<String>) -> Result<Found, SolveError> {
-    let o = optimise(job.inst, job.cands, start, job.opts, job.deadline, notes)?;
+/// Step 4, smaller models: the full model with its lazy cuts, from `start`, with what is left
+/// after `used` units of work.
+fn full_model(job: &Job, start: Option<&[Placement]>, used: f64, notes: &mut Vec<String>) -> Result<Found, SolveError> {
+    let o = optimise(job.inst, job.cands, start, job.opts, job.rest(used), notes)?;
     if o.infeasible {
         return Err(infeasibility(job));
     }
@@ -373,21 +415,20 @@ fn decomposition(
     notes: &mut Vec<String>,
 ) -> Result<Found, SolveError> {
     let triples = job.cands.triples.len();
-    // Shares of the time limit: the relaxation stops at the first, the day-restricted model
-    // at the second (or at a 0.5 % gap, usually much earlier).
+    // Shares of the limit, in units of work: the relaxation stops at the first, the
+    // day-restricted model at the second (or at a 0.5 % gap, usually much earlier).
     let (relax_share, plan_share) = if triples <= full_model_limit {
         (0.15, 0.35)
     } else {
         (0.35, 0.85)
     };
-    let at = |share: f64| job.started + Duration::from_secs_f64(job.opts.time_limit.max(0.0) * share);
-    let (start, relax_bound) = decompose::day_plan(
+    let (start, relax_bound, used) = decompose::day_plan(
         job.inst,
         job.cands,
         warm,
         job.opts,
-        at(relax_share),
-        at(plan_share),
+        job.phase(relax_share),
+        job.phase(plan_share),
         notes,
     )?;
     if triples <= full_model_limit {
@@ -395,7 +436,7 @@ fn decomposition(
             "{triples} eligible triples: full model from the day-restricted plan"
         ));
         let start_placements = start.as_ref().map(|(pl, _)| pl.as_slice());
-        let found = full_model(job, start_placements.or(warm), notes)?;
+        let found = full_model(job, start_placements.or(warm), used, notes)?;
         let best = match (found.best, start) {
             (Some(a), Some(b)) => Some(if a.1 <= b.1 { a } else { b }),
             (a, b) => a.or(b),
@@ -418,8 +459,8 @@ fn decomposition(
             });
         };
         let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
-        let (plan, size) = decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.deadline, notes)?;
-        let status = if seconds_left(job.deadline) <= 0.5 {
+        let (plan, size, _) = decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
+        let status = if seconds_left(job.deadline) <= 0.5 || job.rest(used).spent() {
             HighsModelStatus::ReachedTimeLimit
         } else {
             HighsModelStatus::Optimal
