@@ -143,6 +143,28 @@ fn an_ignored_owned_list_stays_on_its_owners_roster() {
     assert!(duty.kind.as_deref().unwrap_or("").contains("T1-0427-AM"));
 }
 
+/// `rebook validate` prints an ignored list like every diagnostic: the file, the code, the
+/// field's path, the list and a hint; the file is valid (exit 0). A list a case is booked into
+/// stays an error (exit 2).
+#[test]
+fn rebook_validate_names_the_file_and_field_of_an_ignored_list() {
+    let path = common::root().join("tests/warnings/W206-list-theatre-not-equipped.json");
+    let out = common::rebook().arg("validate").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "{}: warning[W206] at sessions[2].specialty: list \"T1-0503-OPH\" is ignored:",
+        path.display()
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
+    assert!(stdout.contains("(hint: "), "{stdout}");
+    let booked = common::root().join("tests/invalid/E107-session-after-horizon.json");
+    let out = common::rebook().arg("validate").arg(&booked).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[E107] at sessions[1].date"), "{stdout}");
+}
+
 #[test]
 fn an_unreadable_path_is_e001() {
     let dir = tempfile::tempdir().unwrap();

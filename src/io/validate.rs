@@ -870,7 +870,7 @@ fn session(i: usize, s: &SessionDto, refs: &References, sink: &mut Sink) -> Opti
                 ignored = true;
                 let roster = owner.map_or(String::new(), |o| {
                     format!(
-                        "; its time stays on owner '{}''s roster as a fixed duty",
+                        "; its time stays on the roster of its owner '{}' as a fixed duty",
                         refs.surgeons[o].id
                     )
                 });
