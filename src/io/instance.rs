@@ -285,7 +285,8 @@ pub struct SessionDto {
     pub id: String,
     /// `theatre`: the id of the theatre the list runs in.
     pub theatre: String,
-    /// `date`: `YYYY-MM-DD`, within the horizon (E107).
+    /// `date`: `YYYY-MM-DD`; outside the horizon the list is ignored (W205), or E107 when a case
+    /// is booked into it.
     pub date: String,
     /// `start`: `HH:MM` wall-clock time in the instance's time zone.
     pub start: String,
