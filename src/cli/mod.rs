@@ -53,7 +53,7 @@ pub const INTERRUPTED: u8 = 130;
 /// Reschedules elective surgery cancelled by a strike, without pushing any surgeon past safe
 /// working hours.
 #[derive(Parser)]
-#[command(name = "rebook", version, about)]
+#[command(name = "rebook", version = version_text(), about)]
 struct Cli {
     /// More log lines on stderr: -v info (files read and written, each trust's result), -vv
     /// debug, -vvv trace. RUST_LOG, when set, wins (e.g. RUST_LOG=rebook=debug).
@@ -130,6 +130,24 @@ pub fn main() -> ExitCode {
         Command::Bench { suite } => bench::bench(suite),
     };
     ExitCode::from(exit_code(ended))
+}
+
+/// What `rebook --version` prints after `rebook `: rebook's version, the git commit when the
+/// build was given one (`REBOOK_GIT_COMMIT=$(git rev-parse --short HEAD) cargo build`; no build
+/// script, so a clean clone without git builds too), and the HiGHS version linked in.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let commit = option_env!("REBOOK_GIT_COMMIT")
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| format!(" (commit {})", c.trim()))
+            .unwrap_or_default();
+        format!(
+            "{}{commit}\nHiGHS {}",
+            env!("CARGO_PKG_VERSION"),
+            crate::strategy::mip::highs_version()
+        )
+    })
 }
 
 /// The exit code of how a command ended, printing the error when it stopped early.
