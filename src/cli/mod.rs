@@ -116,8 +116,9 @@ pub fn main() -> ExitCode {
     let ended = match &cli.command {
         Command::Validate(args) => validate::validate(args),
         Command::Check(args) => validate::check(args),
-        Command::Solve(args) => solve::solve(args),
-        Command::Compare(args) => solve::compare(args),
+        // A batch keeps what it finished on Ctrl-C or SIGTERM; other commands stop the default way.
+        Command::Solve(args) => solve::solve(args, &signals::install(INTERRUPTED)),
+        Command::Compare(args) => solve::compare(args, &signals::install(INTERRUPTED)),
         Command::Merge(args) => merge::merge(args),
         Command::Report(args) => report::report(args),
         Command::Restrike(args) => restrike::restrike(args),

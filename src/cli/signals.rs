@@ -2,7 +2,7 @@
 //!
 //! The first signal raises the run's [`StopFlag`]: no further trust starts, the solves under way
 //! return within about a second, and the command writes what was finished and records the rest as
-//! `interrupted` (exit code [`INTERRUPTED`](super::INTERRUPTED)). A second signal quits at once:
+//! `interrupted` (exit code 130, `cli::INTERRUPTED`). A second signal quits at once:
 //! the temporary file of a write under way is removed ([`crate::io::abandon_writes`]) and the
 //! process exits with the same code, waiting for nothing.
 //!
@@ -37,10 +37,10 @@ impl Interrupts {
     }
 }
 
-/// Listens for SIGINT and SIGTERM on a thread of its own. When the handlers cannot be installed
-/// (no signal support), says so and goes on without them: a signal then stops the process the
-/// default way.
-pub fn install() -> Interrupts {
+/// Listens for SIGINT and SIGTERM on a thread of its own; a second signal exits with
+/// `exit_code`. When the handlers cannot be installed (no signal support), says so and goes on
+/// without them: a signal then stops the process the default way.
+pub fn install(exit_code: u8) -> Interrupts {
     let stop = StopFlag::default();
     let notice: Arc<Mutex<Option<Notice>>> = Arc::new(Mutex::new(None));
     let interrupts = Interrupts {
@@ -68,7 +68,7 @@ pub fn install() -> Interrupts {
                         }
                     });
                 } else {
-                    quit_now(signal);
+                    quit_now(signal, exit_code);
                 }
             }
         });
@@ -80,7 +80,7 @@ pub fn install() -> Interrupts {
 
 /// The second signal: removes what unfinished writes left and exits, without waiting for the
 /// solves, the writes or the other threads (no destructors run).
-fn quit_now(signal: i32) -> ! {
+fn quit_now(signal: i32, exit_code: u8) -> ! {
     let removed = crate::io::abandon_writes();
     let what = if signal == SIGTERM { "SIGTERM" } else { "Ctrl-C" };
     let note = if removed.is_empty() {
@@ -89,5 +89,5 @@ fn quit_now(signal: i32) -> ! {
         format!(" ({} unfinished file(s) removed)", removed.len())
     };
     eprintln!("{what} again: quitting at once; nothing more is written{note}");
-    signal_hook::low_level::exit(i32::from(super::INTERRUPTED))
+    signal_hook::low_level::exit(i32::from(exit_code))
 }

@@ -6,12 +6,11 @@
 //! `summary.json` what `rebook merge` needs to put the parts together (`merge.rs`).
 //!
 //! Ctrl-C or SIGTERM stops a batch (`signals.rs`): the trusts finished are written as usual, the
-//! others recorded as `interrupted` in the summary, and the exit code is
-//! [`INTERRUPTED`](super::INTERRUPTED).
+//! others recorded as `interrupted` in the summary, and the exit code is 130 (`cli::INTERRUPTED`).
 
 use super::error::{CliError, Outcome, Tally};
 use super::progress::{Mode, Progress};
-use super::signals::{self, Interrupts};
+use super::signals::Interrupts;
 use super::values::StrategyName;
 use crate::batch::shard::{self, Shard, ShardSpec};
 use crate::batch::summary::{self, BatchRecord, Row, ShardRecord, WaitCounts};
@@ -460,17 +459,16 @@ fn settle_strategy(
 }
 
 /// `rebook solve`: every file with one strategy; plans, `summary.json` and `summary.csv` in `out`,
-/// and with `--report` each plan's HTML page as `<stem>.report.html`.
-pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
-    let interrupts = signals::install();
-    let opts = args.run.batch(&interrupts);
+/// and with `--report` each plan's HTML page as `<stem>.report.html`; stopped by `interrupts`.
+pub fn solve(args: &SolveArgs, interrupts: &Interrupts) -> Result<Outcome, CliError> {
+    let opts = args.run.batch(interrupts);
     let out = args.out.as_path();
     let shard = args.run.shard()?;
     let (strats, files) = prepare(std::slice::from_ref(&args.strategy), &args.paths, out)?;
     let name = strats[0].name();
     let record = BatchRecord::new(&args.paths, &files, args.report);
     let part = Part::new(files, &strats, shard, out);
-    let (results, wall) = run_batch(&part.files(), &strats, &opts, &interrupts);
+    let (results, wall) = run_batch(&part.files(), &strats, &opts, interrupts);
 
     let mut tally = Tally::default();
     for r in &results {
@@ -521,17 +519,16 @@ pub fn solve(args: &SolveArgs) -> Result<Outcome, CliError> {
 }
 
 /// `rebook compare`: every file with every strategy; each strategy's plans in `out/<strategy>/`,
-/// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`.
-pub fn compare(args: &CompareArgs) -> Result<Outcome, CliError> {
-    let interrupts = signals::install();
-    let opts = args.run.batch(&interrupts);
+/// and `comparison.csv`, `comparison.md`, `comparison.html` in `out`; stopped by `interrupts`.
+pub fn compare(args: &CompareArgs, interrupts: &Interrupts) -> Result<Outcome, CliError> {
+    let opts = args.run.batch(interrupts);
     let out = args.out.as_path();
     let shard = args.run.shard()?;
     let (strats, files) = prepare(&args.strategies, &args.paths, out)?;
     let record = BatchRecord::new(&args.paths, &files, false);
     let part = Part::new(files, &strats, shard, out);
     let files = part.files();
-    let (results, wall) = run_batch(&files, &strats, &opts, &interrupts);
+    let (results, wall) = run_batch(&files, &strats, &opts, interrupts);
 
     let mut tally = Tally::default();
     for r in &results {
