@@ -123,6 +123,8 @@ impl<W: std::io::Write> CsvWriter<W> {
     }
 
     /// Flushes and returns the underlying writer, as [`csv::Writer::into_inner`].
+    // The csv crate's own error type, large as it is: every writer handles it as before.
+    #[allow(clippy::result_large_err)]
     pub fn into_inner(self) -> Result<W, csv::IntoInnerError<csv::Writer<W>>> {
         self.inner.into_inner()
     }
