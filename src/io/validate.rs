@@ -414,7 +414,8 @@ fn priority_map(sink: &mut Sink, path: &str, map: &BTreeMap<String, i64>, base: 
 
 /// The outcome of validating one instance file.
 pub struct Validated {
-    /// The instance, when there is no error.
+    /// The instance, when there is no error; without the lists ignored ([`ignored_lists`] of the
+    /// diagnostics names them), so its sessions are not the file's one for one.
     pub instance: Option<Instance>,
     /// Every error and warning, errors first.
     pub diagnostics: Vec<Diagnostic>,
