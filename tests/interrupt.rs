@@ -339,3 +339,89 @@ fn a_second_sigint_quits_at_once_in_the_middle_of_writing() {
     }
     assert_eq!(written.len(), 3 * stems.len(), "{written:?}");
 }
+
+/// The Kent batch's files.
+fn kent_files() -> Vec<PathBuf> {
+    let files = rebook::io::instance_paths(&[common::root().join("instances/kent-2016-04")]).unwrap();
+    assert_eq!(files.len(), 4);
+    files
+}
+
+/// Every file with `strategy`.
+fn tasks_of<'a>(files: &'a [PathBuf], strategy: &'a dyn rebook::strategy::Strategy) -> Vec<rebook::batch::Task<'a>> {
+    files
+        .iter()
+        .map(|p| rebook::batch::Task { path: p, strategy })
+        .collect()
+}
+
+#[test]
+fn a_stop_raised_before_the_batch_starts_no_task() {
+    use rebook::batch::{self, Outcome};
+    let fifo = rebook::strategy::by_name("fifo").unwrap();
+    let files = kent_files();
+    let tasks = tasks_of(&files, fifo.as_ref());
+    let opts = rebook::strategy::SolveOptions::default();
+    opts.stop.raise();
+    let events = std::sync::atomic::AtomicUsize::new(0);
+    let results = batch::run(&tasks, &opts, 2, |_| {
+        events.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    assert_eq!(events.into_inner(), 0, "a task that never started is not reported");
+    assert_eq!(results.iter().map(|r| r.path.clone()).collect::<Vec<_>>(), files);
+    for r in &results {
+        assert!(
+            matches!(
+                r.outcome,
+                Outcome::Interrupted {
+                    trust: None,
+                    started: false
+                }
+            ),
+            "{}",
+            r.path.display()
+        );
+        assert_eq!(r.seconds, 0.0);
+        assert_eq!(rebook::batch::summary::row(r).status.as_str(), "interrupted");
+    }
+}
+
+#[test]
+fn a_stop_raised_after_the_first_task_keeps_it_and_interrupts_the_rest() {
+    use rebook::batch::{self, summary, Event, Outcome};
+    let fifo = rebook::strategy::by_name("fifo").unwrap();
+    let files = kent_files();
+    let tasks = tasks_of(&files, fifo.as_ref());
+    let opts = rebook::strategy::SolveOptions::default();
+    let stop = opts.stop.clone();
+    let finished = std::sync::Mutex::new(Vec::new());
+    // One worker: the first task finishes, the observer raises the flag, no other task starts.
+    let results = batch::run(&tasks, &opts, 1, |e| {
+        if let Event::Finished { index, .. } = e {
+            finished.lock().unwrap().push(index);
+            stop.raise();
+        }
+    });
+    let finished = finished.into_inner().unwrap();
+    assert_eq!(finished.len(), 1, "{finished:?}");
+    assert_eq!(results.iter().map(|r| r.path.clone()).collect::<Vec<_>>(), files);
+    for (i, r) in results.iter().enumerate() {
+        if i == finished[0] {
+            assert!(matches!(r.outcome, Outcome::Solved { .. }), "{}", r.path.display());
+        } else {
+            assert!(
+                matches!(r.outcome, Outcome::Interrupted { started: false, .. }),
+                "{}",
+                r.path.display()
+            );
+        }
+    }
+    let rows: Vec<summary::Row> = results.iter().map(summary::row).collect();
+    let refs: Vec<&summary::Row> = rows.iter().collect();
+    let total = summary::total("fifo", &refs, &[]);
+    assert_eq!(total.status, summary::RunStatus::Interrupted);
+    assert_eq!(
+        total.cases, rows[finished[0]].cases,
+        "the total covers the finished trust only"
+    );
+}
