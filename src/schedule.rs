@@ -48,12 +48,21 @@ pub struct Placement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Proven optimal (within the requested gap).
+    /// Proven optimal: no plan has a lower objective (a gap of 0).
     Optimal,
+    /// The search stopped at the requested relative gap (`--gap`): the plan is within that
+    /// fraction of the optimum, which was not proven.
+    GapReached,
     /// A feasible plan, optimality not proven.
     Feasible,
     /// The time limit stopped the search; the plan is the best found.
     TimeLimit,
+    /// The work limit (`--work-limit`) stopped the search; the plan is the best found, and the
+    /// same on any machine.
+    WorkLimit,
+    /// The search was stopped from outside (Ctrl-C, a scheduler's SIGTERM); the plan is the best
+    /// found by then.
+    Interrupted,
     /// A heuristic plan: no bound.
     Heuristic,
 }

@@ -188,7 +188,12 @@ fn mip_equals_brute_force_on_tiny_instances() {
     for seed in 0..400 {
         let Some(inst) = tiny_instance(seed) else { continue };
         let brute = brute_force(&inst);
-        match (mip.solve(&inst, &SolveOptions::default()), brute) {
+        // Gap 0: `optimal` is reported only when proven (a run stopped at `--gap` is `gap_reached`).
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..Default::default()
+        };
+        match (mip.solve(&inst, &exact), brute) {
             (Ok(sol), Some(best)) => {
                 let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
                 let report = check(&inst, &file);
@@ -307,7 +312,12 @@ fn mip_equals_brute_force_on_tiny_instances_with_bookings() {
     for seed in 0..400 {
         let Some(inst) = tiny_booked(seed) else { continue };
         let brute = brute_force(&inst);
-        match (mip.solve(&inst, &SolveOptions::default()), brute) {
+        // Gap 0: `optimal` is reported only when proven (a run stopped at `--gap` is `gap_reached`).
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..Default::default()
+        };
+        match (mip.solve(&inst, &exact), brute) {
             (Ok(sol), Some(best)) => {
                 let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
                 let report = check(&inst, &file);
@@ -610,7 +620,7 @@ fn clashing_kept_bookings_are_named_by_the_mip() {
     }
 }
 
-/// The bundled re-planning instance (Medway after a second strike) is proven within the gap,
+/// The bundled re-planning instance (Medway after a second strike) is proven optimal (gap 0),
 /// and its bookings that must be kept shrink the model: fewer columns and rows than the same
 /// instance with rule 11 off, at an objective no lower (rule 11 only restricts).
 #[test]
@@ -624,13 +634,17 @@ fn kept_bookings_shrink_the_model_of_a_replan() {
     let free = instance_from(&free);
     let mip = strategy::by_name("mip").unwrap();
     let solve = |inst: &Instance| {
-        let sol = mip.solve(inst, &SolveOptions::default()).unwrap();
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..Default::default()
+        };
+        let sol = mip.solve(inst, &exact).unwrap();
         let file = rebook::io::schedule::to_file(inst, "mip", &sol, Value::Null);
         let report = check(inst, &file);
         assert!(report.is_ok(), "{:?}", report.violations);
         assert_eq!(file.objective, report.recomputed_objective);
         assert_eq!(sol.solver.status, schedule::Status::Optimal, "{:?}", sol.solver);
-        assert!(sol.solver.gap.unwrap() <= 0.005, "{:?}", sol.solver);
+        assert_eq!(sol.solver.gap, Some(0.0), "{:?}", sol.solver);
         (
             file.objective,
             sol.solver.variables.unwrap(),

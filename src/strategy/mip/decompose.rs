@@ -87,7 +87,12 @@ pub fn day_plan(
         work += o.work;
         match o.best {
             Some((pl, obj)) => {
-                notes.push(format!("day-restricted model: objective {obj}"));
+                let cut = if o.status == highs::HighsModelStatus::ReachedTimeLimit {
+                    " (cut by the time limit)"
+                } else {
+                    ""
+                };
+                notes.push(format!("day-restricted model: objective {obj}{cut}"));
                 if incumbent.as_ref().is_none_or(|(_, b)| obj < *b) {
                     incumbent = Some((pl, obj));
                 }
@@ -131,7 +136,7 @@ pub fn lns(
     let mut target = FIRST_WINDOW_TRIPLES;
     let mut start = 0usize;
     let mut improved_in_pass = false;
-    let (mut steps, mut better) = (0usize, 0usize);
+    let (mut steps, mut better, mut cut_by_time) = (0usize, 0usize, 0usize);
     let mut size = (0, 0);
     let mut work = 0.0;
     while seconds_left(budget.deadline) > 0.5
@@ -182,6 +187,9 @@ pub fn lns(
         work += o.work;
         size = o.size;
         steps += 1;
+        if o.status == highs::HighsModelStatus::ReachedTimeLimit {
+            cut_by_time += 1;
+        }
         let solved_exactly = o.status == highs::HighsModelStatus::Optimal && o.best.is_some();
         if let Some((pl, o_obj)) = o.best {
             if o_obj < obj {
@@ -205,8 +213,13 @@ pub fn lns(
             start += (width / 2).max(1);
         }
     }
+    let cut = if cut_by_time > 0 {
+        format!(", {cut_by_time} cut by the time limit")
+    } else {
+        String::new()
+    };
     notes.push(format!(
-        "neighbourhood search: {steps} windows, {better} improvements, final window {target} triples"
+        "neighbourhood search: {steps} windows{cut}, {better} improvements, final window {target} triples ({work:.1} units of work)"
     ));
     Ok(((plan, obj), size, work))
 }

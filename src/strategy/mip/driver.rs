@@ -267,8 +267,12 @@ pub fn optimise(
             break;
         }
         let left = budget.less(out.work);
-        if seconds_left(left.deadline) <= 0.05 || left.spent() {
-            notes.push("time or work limit reached between rounds of cuts".into());
+        if seconds_left(left.deadline) <= 0.05 {
+            notes.push("time limit reached between rounds of cuts".into());
+            break;
+        }
+        if left.spent() {
+            notes.push("work limit reached between rounds of cuts".into());
             break;
         }
         rounds += 1;

@@ -160,7 +160,7 @@ pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: 
         }
     }
     let (placements, objective) = never_worse_than_warm(found.best, warm, opts, &mut notes)?;
-    let (status, bound, gap) = verdict(&job, objective, found.bound, found.status);
+    let (status, bound, gap) = verdict(&job, objective, found.bound, found.status, found.by_work);
     let unscheduled = reasons::reasons(inst, &cands, &placements);
     Ok(Solution {
         unscheduled,
@@ -232,6 +232,8 @@ struct Found {
     bound: Option<f64>,
     size: ModelSize,
     status: HighsModelStatus,
+    /// The search ended because its work limit was spent.
+    by_work: bool,
 }
 
 /// The heuristic plan the search starts from.
@@ -402,6 +404,7 @@ fn full_model(job: &Job, start: Option<&[Placement]>, used: f64, notes: &mut Vec
         bound: o.bound,
         size: o.size,
         status: o.status,
+        by_work: o.stopped_by_work,
     })
 }
 
@@ -456,12 +459,17 @@ fn decomposition(
                 bound: relax_bound,
                 size: (0, 0),
                 status: HighsModelStatus::ReachedTimeLimit,
+                by_work: false,
             });
         };
         let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
-        let (plan, size, _) = decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
-        let status = if seconds_left(job.deadline) <= 0.5 || job.rest(used).spent() {
+        let (plan, size, lns_work) =
+            decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
+        let by_work = job.rest(used + lns_work).spent();
+        let status = if seconds_left(job.deadline) <= 0.5 {
             HighsModelStatus::ReachedTimeLimit
+        } else if by_work || job.opts.stop.is_raised() {
+            HighsModelStatus::ReachedInterrupt
         } else {
             HighsModelStatus::Optimal
         };
@@ -470,6 +478,7 @@ fn decomposition(
             bound: relax_bound,
             size,
             status,
+            by_work,
         })
     }
 }
@@ -512,6 +521,7 @@ fn verdict(
     objective: i64,
     bound: Option<f64>,
     last_status: HighsModelStatus,
+    by_work: bool,
 ) -> (Status, Option<f64>, Option<f64>) {
     let bound_int = bound.map(|b| (b - 1e-6).ceil().min(objective as f64));
     let gap = bound_int.map(|b| {
@@ -521,12 +531,20 @@ fn verdict(
             ((objective as f64 - b) / (objective as f64).abs()).max(0.0)
         }
     });
-    let status = if gap.is_some_and(|g| g <= job.opts.gap + 1e-9) {
+    // Optimal only when proven (the bound meets the objective); a search stopped at the requested
+    // gap says so, so a user can tell a proof from a tolerance.
+    let status = if bound_int.is_some_and(|b| b >= objective as f64) {
         Status::Optimal
+    } else if gap.is_some_and(|g| g <= job.opts.gap + 1e-9) {
+        Status::GapReached
     } else if last_status == HighsModelStatus::ReachedTimeLimit
         || job.started.elapsed().as_secs_f64() >= job.opts.time_limit
     {
         Status::TimeLimit
+    } else if by_work {
+        Status::WorkLimit
+    } else if job.opts.stop.is_raised() {
+        Status::Interrupted
     } else {
         Status::Feasible
     };
