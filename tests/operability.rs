@@ -204,7 +204,8 @@ fn every_command_that_runs_the_mip_takes_solver_log() {
 // Spreadsheet-formula injection
 
 /// Whether a spreadsheet would run `cell` as a formula: it starts with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return (or a full-width `=`, `+`, `-`, `@`) and is not a plain number.
+/// or a carriage return (or a full-width `=`, `+`, `-`, `@`) and is not a plain number, nor a
+/// lone sign (`-` or `+`: text to a spreadsheet, and rebook's "no value").
 /// Written apart from rebook's own guard, so the test does not trust what it tests.
 fn runs_as_formula(cell: &str) -> bool {
     let Some(first) = cell.chars().next() else {
@@ -212,7 +213,7 @@ fn runs_as_formula(cell: &str) -> bool {
     };
     let trigger = "=+-@\t\r＝＋－＠".contains(first);
     let number = cell.parse::<f64>().is_ok() && cell.chars().any(|c| c.is_ascii_digit());
-    trigger && !number
+    trigger && !number && cell != "-" && cell != "+"
 }
 
 /// Every cell of a CSV file.

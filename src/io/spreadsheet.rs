@@ -7,7 +7,8 @@
 //! their full-width forms, which some spreadsheets also take) gets a single quote `'` in front:
 //! the spreadsheet shows it as text, quote hidden (OWASP's advice). Plain numbers such as `-5`
 //! or `+1.5e3` are data and stay as they are: a spreadsheet reads them as numbers, never as
-//! formulas.
+//! formulas; so does a lone `-` or `+` (text in a spreadsheet; rebook's tables write `-` for "no
+//! value").
 //!
 //! Ids must still round-trip through rebook itself, so the guard is reversible: a cell that
 //! already starts with `'` followed by one of those characters or by another `'` gets a quote
@@ -62,9 +63,10 @@ fn is_plain_number(cell: &str) -> bool {
 }
 
 /// Whether a spreadsheet would evaluate `cell` as a formula: it starts with a formula character
-/// and is not a plain number.
+/// and is not a plain number, nor a lone sign (`-` or `+`, which spreadsheets keep as text and
+/// rebook's tables write for "no value").
 pub fn is_formula(cell: &str) -> bool {
-    cell.chars().next().is_some_and(starts_formula) && !is_plain_number(cell)
+    cell.chars().next().is_some_and(starts_formula) && !is_plain_number(cell) && !matches!(cell, "-" | "+")
 }
 
 /// Whether `cell` is in the guarded form: a quote, then a formula character or another quote.
@@ -145,7 +147,11 @@ mod tests {
             ("\r=cmd", "'\r=cmd"),
             ("＝1+1", "'＝1+1"),
             ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-            ("-", "'-"),
+            ("-", "-"),
+            ("+", "+"),
+            ("=", "'="),
+            ("@", "'@"),
+            ("--", "'--"),
             ("-inf", "'-inf"),
             ("'=x", "''=x"),
             ("''", "'''"),
