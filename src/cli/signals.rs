@@ -12,6 +12,7 @@
 use crate::strategy::StopFlag;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 /// What to do on the first signal, besides raising the flag (say so on stderr).
@@ -88,6 +89,10 @@ fn quit_now(signal: i32, exit_code: u8) -> ! {
     } else {
         format!(" ({} unfinished file(s) removed)", removed.len())
     };
-    eprintln!("{what} again: quitting at once; nothing more is written{note}");
+    // Not eprintln!, which panics when stderr is closed: the exit below must happen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "{what} again: quitting at once; nothing more is written{note}"
+    );
     signal_hook::low_level::exit(i32::from(exit_code))
 }
