@@ -665,12 +665,17 @@ pub struct ShardRecord {
 
 /// The `options` object: the solve options that shape the plans.
 fn options_json(opts: &crate::strategy::SolveOptions) -> serde_json::Value {
-    serde_json::json!({
+    let mut o = serde_json::json!({
         "time_limit_seconds": opts.time_limit,
         "gap": opts.gap,
         "threads": opts.threads,
         "seed": opts.seed,
-    })
+    });
+    // Only in deterministic mode, so summaries without it read as before.
+    if let (Some(w), Some(map)) = (opts.work_limit, o.as_object_mut()) {
+        map.insert("work_limit".into(), serde_json::json!(w));
+    }
+    o
 }
 
 fn pretty(mut doc: serde_json::Value, batch: &BatchRecord, shard: Option<&ShardRecord>) -> Vec<u8> {
@@ -745,6 +750,9 @@ pub struct RecordedOptions {
     pub threads: u32,
     /// `--seed`.
     pub seed: u32,
+    /// `--work-limit`, when given.
+    #[serde(default)]
+    pub work_limit: Option<f64>,
 }
 
 impl RecordedOptions {
@@ -755,6 +763,7 @@ impl RecordedOptions {
             gap: self.gap,
             threads: self.threads,
             seed: self.seed,
+            work_limit: self.work_limit,
             ..Default::default()
         }
     }

@@ -152,6 +152,9 @@ fn flags(s: &SummaryFile) -> Vec<(String, String)> {
         ("--threads".to_string(), o.threads.to_string()),
         ("--seed".to_string(), o.seed.to_string()),
     ]);
+    if let Some(w) = o.work_limit {
+        out.push(("--work-limit".into(), w.to_string()));
+    }
     if s.batch.as_ref().is_some_and(|b| b.report) {
         out.push(("--report".into(), String::new()));
     }

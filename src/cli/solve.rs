@@ -66,9 +66,15 @@ struct RunArgs {
     /// Trusts solved side by side (default: all cores).
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
     jobs: Option<u32>,
-    /// MIP time limit per trust, seconds.
-    #[arg(long, default_value_t = 30.0, value_parser = super::values::non_negative_seconds)]
-    time_limit: f64,
+    /// MIP time limit per trust, seconds [default: 30; with --work-limit W, 3 × W + 10, a
+    /// safety net that a run normally does not reach].
+    #[arg(long, value_parser = super::values::non_negative_seconds)]
+    time_limit: Option<f64>,
+    /// Deterministic mode: bound each MIP by this much work instead of wall time (units of about
+    /// a second of HiGHS on an idle machine), so the same batch gives the same plans on any
+    /// machine, loaded or not, unless the time limit is reached first (status time_limit).
+    #[arg(long, value_name = "UNITS", value_parser = super::values::non_negative_seconds)]
+    work_limit: Option<f64>,
     /// MIP relative gap at which to stop (0.005 = 0.5 %).
     #[arg(long, default_value_t = 0.005, value_parser = super::values::fraction)]
     gap: f64,
@@ -110,7 +116,8 @@ impl RunArgs {
     fn batch(&self, interrupts: &Interrupts) -> BatchOptions {
         BatchOptions {
             solve: SolveOptions {
-                time_limit: self.time_limit,
+                time_limit: super::values::time_limit(self.time_limit, self.work_limit),
+                work_limit: self.work_limit,
                 gap: self.gap,
                 threads: self.threads,
                 seed: self.seed,

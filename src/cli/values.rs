@@ -12,6 +12,12 @@ pub fn non_negative_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Seconds of the time limit: the one given, or 30 s, or with a work limit of `W` units
+/// `3 W + 10` s, a safety net above what the work normally takes even on a busy machine.
+pub fn time_limit(given: Option<f64>, work_limit: Option<f64>) -> f64 {
+    given.unwrap_or_else(|| work_limit.map_or(30.0, |w| 3.0 * w + 10.0))
+}
+
 /// A fraction between 0 and 1 (`--gap`).
 pub fn fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
