@@ -303,9 +303,10 @@ fn bench_scale(args: &BenchScaleArgs) -> Result<Outcome, CliError> {
             .fold(f64::NEG_INFINITY, f64::max);
         let within = if worst > 0.0 {
             format!(
-                "worst overrun {:+.1} % of the limit (at most {:.0} %)",
+                "worst overrun {:+.1} % of the limit (at most {:.0} % or {:.0} s)",
                 worst * 100.0,
-                scale::MAX_OVERRUN * 100.0
+                scale::MAX_OVERRUN * 100.0,
+                scale::MAX_OVERRUN_SECONDS
             )
         } else {
             "every solve returned within its limit".to_string()
@@ -320,9 +321,10 @@ fn bench_scale(args: &BenchScaleArgs) -> Result<Outcome, CliError> {
             eprintln!("failed: {f}");
         }
         outln!(
-            "{} of {runs} runs failed (no checked plan, or more than {:.0} % past the limit); results in {}",
+            "{} of {runs} runs failed (no checked plan, or more than {:.0} % and {:.0} s past the limit); results in {}",
             failed.len(),
             scale::MAX_OVERRUN * 100.0,
+            scale::MAX_OVERRUN_SECONDS,
             args.out.display()
         );
         Ok(Outcome::Failed)
