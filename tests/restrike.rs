@@ -923,3 +923,48 @@ fn ignored_lists_of_the_published_instance_are_carried_as_given() {
     let (_, report) = common::solve_and_check(&replan, "priority");
     assert!(report.is_ok(), "{:?}", report.violations);
 }
+
+/// `--extend-weeks` does not copy a list of the last week onto a time its theatre already has a
+/// list in the file (one after the old horizon, ignored by validation until the horizon reaches
+/// it): the re-planning instance stays valid and keeps the file's own list.
+#[test]
+fn extending_skips_copies_that_clash_with_a_list_after_the_old_end() {
+    let mut file = read_file(MEDWAY);
+    let end = date(&file.horizon.end);
+    let last = (file.sessions.iter())
+        .find(|k| date(&k.date) > end - chrono::Days::new(7) && k.surgeon.is_none())
+        .expect("an unowned list in the last week")
+        .clone();
+    let next_week = (date(&last.date) + chrono::Days::new(7)).to_string();
+    let clash = rebook::io::instance::SessionDto {
+        id: "ALREADY-PLANNED".into(),
+        date: next_week.clone(),
+        ..last.clone()
+    };
+    file.sessions.push(clash);
+    let checked = rebook::io::validate::validate(&file);
+    assert_eq!(
+        rebook::io::validate::ignored_lists(&checked.diagnostics),
+        ["ALREADY-PLANNED"]
+    );
+    let inst = checked.instance.expect("valid with a warning");
+    let (plan, report) = common::solve_and_check(&inst, "priority");
+    assert!(report.is_ok());
+
+    let made = restrike::restrike(
+        &file,
+        &plan,
+        &Options {
+            extend_weeks: 1,
+            ..options("2016-04-30")
+        },
+    )
+    .unwrap();
+    let same_time: Vec<&str> = (made.instance.sessions.iter())
+        .filter(|k| k.theatre == last.theatre && k.date == next_week && k.start < last.end && last.start < k.end)
+        .map(|k| k.id.as_str())
+        .collect();
+    assert_eq!(same_time, ["ALREADY-PLANNED"], "the copy of {} is skipped", last.id);
+    let again = rebook::io::validate::validate(&made.instance);
+    assert!(again.instance.is_some(), "{:?}", again.diagnostics);
+}

@@ -116,7 +116,10 @@ pub fn duties(
 }
 
 /// The lists `--extend-weeks` adds: those of the published horizon's last 7 days, repeated
-/// `weeks` times a week apart, with ids not in `taken` (which gains them).
+/// `weeks` times a week apart, with ids not in `taken` (which gains them). A copy that would
+/// overlap a list the file already has in the same theatre that day (one past the old horizon,
+/// which validation ignored, W205) is not added: the file's own list is the theatre's plan for
+/// that time.
 pub fn extension_sessions(
     file: &InstanceFile,
     end: NaiveDate,
@@ -128,10 +131,18 @@ pub fn extension_sessions(
         .filter_map(|k| parse_date(&k.date).map(|d| (k, d)))
         .filter(|(_, d)| *d >= last_week && *d <= end)
         .collect();
+    // Times are validated `HH:MM`, so they compare as strings.
+    let overlaps_existing = |copy: &SessionDto, date: &str| {
+        (file.sessions.iter())
+            .any(|k| k.theatre == copy.theatre && k.date == date && k.start < copy.end && copy.start < k.end)
+    };
     let mut out = Vec::new();
     for n in 1..=i64::from(weeks) {
         for (k, date) in &pattern {
             let new_date = shift(*date, 7 * n).to_string();
+            if overlaps_existing(k, &new_date) {
+                continue;
+            }
             let id = new_id(&k.id, &k.date, &new_date, n, taken);
             out.push(SessionDto {
                 id,
