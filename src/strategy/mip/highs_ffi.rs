@@ -1,7 +1,7 @@
 //! The one place rebook talks to HiGHS's C API directly (everything else goes through good_lp
 //! and the `highs` crate): the callback that interrupts a run (a raised stop flag, a work limit)
 //! and passes HiGHS's log on, and the HiGHS version. The crate forbids `unsafe` everywhere else
-//! (docs/DECISIONS.md, "Work limits and the HiGHS callback"); each block here says why it is sound.
+//! (docs/DECISIONS.md, decision 65); each block here says why it is sound.
 #![allow(unsafe_code)]
 
 use crate::strategy::contract::{SolverLog, StopFlag};
