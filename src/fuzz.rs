@@ -10,7 +10,7 @@
 use crate::check::{check, CheckReport};
 use crate::io::csv::{self, Problem};
 use crate::io::ihtc::score::score;
-use crate::io::ihtc::{self, IhtcSolution};
+use crate::io::ihtc::{self, IhtcSolution, PatientDecision};
 use crate::io::instance::InstanceFile;
 use crate::io::json;
 use crate::io::schedule::ScheduleFile;
@@ -236,8 +236,8 @@ fn assert_problems(problems: &[Problem]) {
 }
 
 /// An IHTC-2024 instance file's bytes, as `rebook import ihtc` reads them: parse, project and
-/// validate; the projection, when valid, written as JSON loads again. Also scores the empty
-/// solution (every patient unscheduled), as `rebook score ihtc` would.
+/// validate; the projection, when valid, written as JSON loads again. Also scores, as `rebook
+/// score ihtc` would, the empty solution and the one that admits every patient on its release day.
 pub fn ihtc_instance(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return; // `import ihtc` stops at reading it: not UTF-8 text.
@@ -264,9 +264,25 @@ pub fn ihtc_instance(data: &[u8]) {
         patients: Vec::new(),
         nurses: Vec::new(),
     };
-    let s = score(&inst, &empty);
-    for m in &s.violations {
-        assert!(!m.trim().is_empty(), "an IHTC violation without a message");
+    // Every patient on its release day in the first theatre: sums every load and weight.
+    let everyone = IhtcSolution {
+        patients: inst
+            .patients
+            .iter()
+            .map(|p| PatientDecision {
+                id: p.id.clone(),
+                admission_day: p.surgery_release_day.into(),
+                room: None,
+                operating_theater: inst.operating_theaters.first().map(|t| t.id.clone()),
+            })
+            .collect(),
+        nurses: Vec::new(),
+    };
+    for solution in [empty, everyone] {
+        let s = score(&inst, &solution);
+        for m in &s.violations {
+            assert!(!m.trim().is_empty(), "an IHTC violation without a message");
+        }
     }
 }
 

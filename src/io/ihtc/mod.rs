@@ -29,6 +29,8 @@ use std::collections::BTreeMap;
 
 /// The first day of every imported horizon.
 pub const DAY_ZERO: &str = "2024-01-01";
+/// The largest cost weight an imported instance may give (IHTC-2024's are at most 500).
+pub const MAX_WEIGHT: i64 = 1_000_000;
 /// The single specialty of imported cases.
 pub const SPECIALTY: &str = "surgery";
 
@@ -158,7 +160,25 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
     if !(1..=366).contains(&days) {
         return Err(format!("days = {days}: expected 1 to 366"));
     }
+    // Bounds that keep the scorer's sums and products of minutes and weights far from overflow.
+    let w = &inst.weights;
+    for (name, weight) in [
+        ("open_operating_theater", w.open_operating_theater),
+        ("surgeon_transfer", w.surgeon_transfer),
+        ("patient_delay", w.patient_delay),
+        ("unscheduled_optional", w.unscheduled_optional),
+    ] {
+        if !(0..=MAX_WEIGHT).contains(&weight) {
+            return Err(format!("weights.{name} = {weight}: expected 0 to {MAX_WEIGHT}"));
+        }
+    }
     for s in &inst.surgeons {
+        if let Some(m) = s.max_surgery_time.iter().find(|&&m| !(0..=1440).contains(&m)) {
+            return Err(format!(
+                "surgeon {}: max_surgery_time {m} is not 0 to 1440 minutes",
+                s.id
+            ));
+        }
         if s.max_surgery_time.len() as i64 != days {
             return Err(format!(
                 "surgeon {}: max_surgery_time has {} entries for {days} days",
@@ -183,6 +203,22 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
         }
     }
     for p in &inst.patients {
+        // Day indices become dates: one outside the horizon has no date to become (and a huge
+        // one overflowed the date arithmetic).
+        let days_of_patient = [Some(p.surgery_release_day), p.surgery_due_day];
+        if let Some(k) = days_of_patient.into_iter().flatten().find(|k| !(0..days).contains(k)) {
+            return Err(format!(
+                "patient {}: day {k} is outside the horizon of days 0 to {}",
+                p.id,
+                days - 1
+            ));
+        }
+        if !(0..=1440).contains(&p.surgery_duration) {
+            return Err(format!(
+                "patient {}: surgery_duration {} is not 0 to 1440 minutes",
+                p.id, p.surgery_duration
+            ));
+        }
         if p.mandatory && p.surgery_due_day.is_none() {
             return Err(format!("patient {}: mandatory but no surgery_due_day", p.id));
         }
