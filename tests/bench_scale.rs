@@ -109,7 +109,9 @@ fn a_run_fails_past_ten_percent_and_two_seconds_or_without_a_checked_plan() {
     assert!(why.contains("11.7 %") && why.contains("30 s"), "{why}");
     // A short limit may be passed by up to 2 s (the warm start and checks take their time).
     assert_eq!(run_with(5.0, 6.9, None, true).failure(), None);
-    let short = run_with(5.0, 7.5, None, true).failure().expect("2.5 s and 50 % past the limit fails");
+    let short = run_with(5.0, 7.5, None, true)
+        .failure()
+        .expect("2.5 s and 50 % past the limit fails");
     assert!(short.contains("50.0 %") && short.contains("or 2 s"), "{short}");
     assert!(run_with(30.0, 10.0, None, false).failure().is_some());
     assert_eq!(
