@@ -15,12 +15,15 @@ use std::time::Instant;
 fn solve(out: &Path) -> f64 {
     let started = Instant::now();
     common::rebook()
+        // A generous wall-clock safety net, so that a slow machine under the hog cannot reach it.
         .args([
             "solve",
             "--strategy",
             "mip",
             "--work-limit",
             "2",
+            "--time-limit",
+            "120",
             "--jobs",
             "2",
             "-q",
