@@ -176,12 +176,9 @@ pub fn lns(
         );
         // A window's own wall-clock cap is generous (three times its work): under load it is the
         // work that ends it, so the plan does not change with the machine's speed.
-        let step_cap = Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK);
-        let step = Budget {
-            deadline: step_cap.min(budget.deadline),
-            ..budget.less(work)
-        }
-        .with_work(STEP_WORK);
+        let step = (budget.less(work))
+            .with_work(STEP_WORK)
+            .capped(Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK));
         let mut local = Vec::new();
         let o = optimise(inst, &sub, Some(&plan), opts, step, &mut local)?;
         work += o.work;

@@ -70,9 +70,20 @@ impl Budget {
             ..self
         }
     }
+    /// This budget ending no later than `at`.
+    pub fn capped(self, at: Instant) -> Budget {
+        Budget {
+            deadline: self.deadline.min(at),
+            ..self
+        }
+    }
+    /// No work left (never without a work limit).
+    pub fn work_spent(&self) -> bool {
+        self.work.is_some_and(|w| w <= 0.0)
+    }
     /// No time or no work left.
     pub fn spent(&self) -> bool {
-        seconds_left(self.deadline) <= 0.0 || self.work.is_some_and(|w| w <= 0.0)
+        seconds_left(self.deadline) <= 0.0 || self.work_spent()
     }
 }
 
@@ -169,6 +180,7 @@ pub fn run_highs(
         None
     };
     let iterations = (watch.iterations.load(Ordering::Relaxed)).max(solved.simplex_iteration_count());
+    let stopped_by_work = watch.stopped_by_work.load(Ordering::Relaxed);
     let work = iterations as f64 * iteration_weight(cells) / ITERATIONS_PER_UNIT;
     tracing::debug!(
         trust = label,
@@ -178,7 +190,7 @@ pub fn run_highs(
         work = format!("{work:.2}"),
         seconds = format!("{:.3}", started.elapsed().as_secs_f64()),
         status = ?status,
-        by_work = watch.stopped_by_work.load(Ordering::Relaxed),
+        by_work = stopped_by_work,
         "HiGHS run"
     );
     Ok(HighsRun {
@@ -187,7 +199,7 @@ pub fn run_highs(
         bound,
         inconsistent,
         work,
-        stopped_by_work: watch.stopped_by_work.load(Ordering::Relaxed),
+        stopped_by_work,
     })
 }
 

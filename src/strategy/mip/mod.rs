@@ -216,15 +216,14 @@ impl Job<'_> {
         let limit = self.opts.time_limit.max(0.0);
         let units = self.opts.work_limit.unwrap_or(limit) * share;
         let cap_share = (share * PHASE_WALL_SLACK).min((1.0 + share) / 2.0);
-        let cap = self.started + Duration::from_secs_f64(limit * cap_share);
-        let deadline = if self.opts.work_limit.is_some() {
-            self.deadline
-        } else {
-            cap.min(self.deadline)
-        };
-        Budget {
-            deadline,
+        let budget = Budget {
+            deadline: self.deadline,
             work: Some(units),
+        };
+        if self.opts.work_limit.is_some() {
+            budget
+        } else {
+            budget.capped(self.started + Duration::from_secs_f64(limit * cap_share))
         }
     }
 }
@@ -473,7 +472,7 @@ fn decomposition(
         let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
         let (plan, size, lns_work) =
             decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
-        let by_work = job.rest(used + lns_work).spent();
+        let by_work = job.rest(used + lns_work).work_spent();
         let status = if seconds_left(job.deadline) <= 0.5 {
             HighsModelStatus::ReachedTimeLimit
         } else if by_work || job.opts.stop.is_raised() {
