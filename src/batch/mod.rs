@@ -85,15 +85,11 @@ pub struct TrustResult {
 impl TrustResult {
     /// The trust's id when the file could be read, else the file name.
     pub fn label(&self) -> String {
-        match &self.outcome {
-            Outcome::Solved { schedule, .. } => schedule.trust.clone(),
-            Outcome::Failed { trust: Some(t), .. } | Outcome::Interrupted { trust: Some(t), .. } => t.clone(),
-            _ => self
-                .path
-                .file_name()
+        trust_of(&self.outcome).unwrap_or_else(|| {
+            (self.path.file_name())
                 .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        }
+                .unwrap_or_default()
+        })
     }
 }
 

@@ -51,7 +51,7 @@ pub fn install(exit_code: u8) -> Interrupts {
     let mut signals = match Signals::new([SIGINT, SIGTERM]) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("warning: cannot handle Ctrl-C and SIGTERM ({e}): a signal will stop rebook without writing what was finished");
+            unhandled(&e);
             return interrupts;
         }
     };
@@ -74,9 +74,16 @@ pub fn install(exit_code: u8) -> Interrupts {
             }
         });
     if let Err(e) = listener {
-        eprintln!("warning: cannot handle Ctrl-C and SIGTERM ({e}): a signal will stop rebook without writing what was finished");
+        unhandled(&e);
     }
     interrupts
+}
+
+/// Says that signals will stop the process the default way.
+fn unhandled(e: &std::io::Error) {
+    eprintln!(
+        "warning: cannot handle Ctrl-C and SIGTERM ({e}): a signal will stop rebook without writing what was finished"
+    );
 }
 
 /// The second signal: removes what unfinished writes left and exits, without waiting for the
