@@ -49,12 +49,10 @@ impl Loaded {
 
 /// Reads, parses and validates one instance file. Never panics, whatever the bytes.
 pub fn load_instance(path: &Path) -> Loaded {
-    let fail = |code: Code, json_path: String, message: String, hint: &str| {
-        Loaded::failed(path, code, json_path, message, hint)
-    };
     match std::fs::read(path) {
         Ok(bytes) => load_instance_bytes(path, bytes),
-        Err(e) => fail(
+        Err(e) => Loaded::failed(
+            path,
             Code::E001Unreadable,
             String::new(),
             format!("cannot read the file: {e}"),
