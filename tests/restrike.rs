@@ -855,6 +855,17 @@ fn the_bundled_example_is_what_its_readme_commands_make() {
 /// The seed of the bundled example's strike (instances/README.md).
 const EXAMPLE_SEED: u64 = 12;
 
+/// The plan published for `file` (priority, checked), after validation ignored exactly the lists
+/// `ignored` (W205, W206).
+fn published_with_ignored(file: &InstanceFile, ignored: &[&str]) -> ScheduleFile {
+    let checked = rebook::io::validate::validate(file);
+    assert_eq!(rebook::io::validate::ignored_lists(&checked.diagnostics), ignored);
+    let inst = checked.instance.expect("valid with warnings");
+    let (plan, report) = common::solve_and_check(&inst, "priority");
+    assert!(report.is_ok(), "{:?}", report.violations);
+    plan
+}
+
 /// Lists validation ignores (W205, W206) in the published instance: the plan never used them,
 /// the re-planning instance carries them as the file had them (a list after the old horizon
 /// comes into the extended one and is used), and an owned list before the horizon stays on its
@@ -880,12 +891,8 @@ fn ignored_lists_of_the_published_instance_are_carried_as_given() {
     file.sessions
         .insert(1, list("OPH-EXTRA", "2016-05-03", None, "ophthalmology"));
     file.sessions.push(list("AFTER-END", "2016-06-10", None, &specialty));
-    let checked = rebook::io::validate::validate(&file);
-    let ignored = rebook::io::validate::ignored_lists(&checked.diagnostics);
-    assert_eq!(ignored, ["OLD-OWNED", "OPH-EXTRA", "AFTER-END"]);
-    let inst = checked.instance.expect("valid with warnings");
-    let (plan, report) = common::solve_and_check(&inst, "priority");
-    assert!(report.is_ok());
+    let ignored = ["OLD-OWNED", "OPH-EXTRA", "AFTER-END"];
+    let plan = published_with_ignored(&file, &ignored);
 
     let made = restrike::restrike(
         &file,
@@ -908,7 +915,7 @@ fn ignored_lists_of_the_published_instance_are_carried_as_given() {
     for p in &out.procedures {
         if let Some(b) = &p.booked {
             assert!(
-                ids.contains(b.session.as_str()) && !ignored.contains(&b.session),
+                ids.contains(b.session.as_str()) && !ignored.contains(&b.session.as_str()),
                 "{}",
                 p.id
             );
@@ -942,14 +949,7 @@ fn extending_skips_copies_that_clash_with_a_list_after_the_old_end() {
         ..last.clone()
     };
     file.sessions.push(clash);
-    let checked = rebook::io::validate::validate(&file);
-    assert_eq!(
-        rebook::io::validate::ignored_lists(&checked.diagnostics),
-        ["ALREADY-PLANNED"]
-    );
-    let inst = checked.instance.expect("valid with a warning");
-    let (plan, report) = common::solve_and_check(&inst, "priority");
-    assert!(report.is_ok());
+    let plan = published_with_ignored(&file, &["ALREADY-PLANNED"]);
 
     let made = restrike::restrike(
         &file,
