@@ -150,6 +150,33 @@ pub struct BenchIhtcArgs {
     /// Write HiGHS's own log of every solve to FILE, each line prefixed with its instance.
     #[arg(long, value_name = "FILE", value_parser = super::logging::solver_log_file)]
     solver_log: Option<crate::strategy::SolverLog>,
+    /// Switch parts of the MIP's search off, to measure what each buys (docs/BENCHMARKS.md,
+    /// "What each idea bought"): symmetry (the rows between interchangeable lists),
+    /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort).
+    /// Comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "PART")]
+    without: Vec<SearchPart>,
+}
+
+/// A part of the MIP's search that `bench ihtc --without` switches off.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SearchPart {
+    Symmetry,
+    Neighbourhoods,
+    Heuristics,
+}
+
+/// The parts switched off, as the strategies take them.
+fn without(parts: &[SearchPart]) -> crate::strategy::Without {
+    let mut w = crate::strategy::Without::default();
+    for part in parts {
+        match part {
+            SearchPart::Symmetry => w.symmetry = true,
+            SearchPart::Neighbourhoods => w.neighbourhoods = true,
+            SearchPart::Heuristics => w.heuristics = true,
+        }
+    }
+    w
 }
 
 /// Runs `rebook bench <suite>`.
@@ -176,6 +203,7 @@ fn bench_ihtc(args: &BenchIhtcArgs) -> Result<Outcome, CliError> {
         time_limit: args.time_limit,
         gap: args.gap,
         solver_log: args.solver_log.clone(),
+        without: without(&args.without),
         ..SolveOptions::default()
     };
     let solutions = args.solutions.as_deref();

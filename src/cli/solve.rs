@@ -123,6 +123,7 @@ impl RunArgs {
                 seed: self.seed,
                 stop: interrupts.stop(),
                 solver_log: self.solver_log.clone(),
+                without: Default::default(),
             },
             jobs: self.jobs.map_or_else(
                 || std::thread::available_parallelism().map_or(1, |n| n.get()),

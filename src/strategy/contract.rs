@@ -32,6 +32,22 @@ pub struct SolveOptions {
     pub stop: StopFlag,
     /// Where HiGHS's own log goes (`--solver-log FILE`), shared by the trusts of a batch.
     pub solver_log: Option<SolverLog>,
+    /// Parts of the MIP's search switched off, to measure what each buys (`bench ihtc
+    /// --without`); none by default.
+    pub without: Without,
+}
+
+/// Parts of the MIP's search that can be switched off, so that a benchmark can measure what
+/// each buys (docs/BENCHMARKS.md, "What each idea bought"). All `false` by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Without {
+    /// No symmetry-breaking rows between interchangeable lists.
+    pub symmetry: bool,
+    /// Neighbourhoods of consecutive dates only, as before the surgeon, theatre, case and
+    /// optional-case neighbourhoods and their adaptive choice.
+    pub neighbourhoods: bool,
+    /// HiGHS's default effort on primal heuristics instead of rebook's.
+    pub heuristics: bool,
 }
 
 /// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.
@@ -100,6 +116,7 @@ impl Default for SolveOptions {
             work_limit: None,
             stop: StopFlag::default(),
             solver_log: None,
+            without: Without::default(),
         }
     }
 }

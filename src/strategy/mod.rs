@@ -13,7 +13,7 @@ pub mod greedy;
 pub mod mip;
 pub mod plan_state;
 
-pub use contract::{SolveError, SolveOptions, SolverLog, StopFlag, Strategy};
+pub use contract::{SolveError, SolveOptions, SolverLog, StopFlag, Strategy, Without};
 
 /// Names accepted by `--strategy`.
 pub const NAMES: [&str; 3] = ["fifo", "priority", "mip"];

@@ -104,13 +104,236 @@ pub fn day_plan(
     Ok((incumbent, bound, work))
 }
 
-/// Large-neighbourhood search from a feasible `plan`: windows of consecutive dates are freed in
-/// turn (with every unscheduled case) and re-optimised exactly, the rest frozen on their triples.
-/// Stops when `budget` is spent, when `obj` reaches `bound`, or when a window covering the whole
-/// horizon has been solved. Each window gets [`STEP_WORK`] units of work, so the sequence of
-/// windows, and the plan, depend on the work done, not on the machine's speed: only the budget's
-/// wall-clock deadline can end the search at a machine-dependent point. Returns the plan, the
-/// size of the last model and the units of work used.
+/// The kinds of neighbourhood the search draws from. Each frees a set of cases on a set of
+/// triples and freezes every other case on its triple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Consecutive dates: every case on them (and every unscheduled case) free on those dates.
+    Dates,
+    /// Surgeons: every case of theirs free on all their triples, across the horizon.
+    Surgeons,
+    /// Theatres: every case in their lists free on all their lists, across the horizon.
+    Theatres,
+    /// Cases drawn at random (scheduled or not) free on all their triples: trades between
+    /// distant dates that no window holds.
+    Cases,
+    /// Optional cases (no deadline) drawn at random, scheduled or not, free on all their
+    /// triples: the knapsack-like trade of which optional cases to treat.
+    Optional,
+}
+
+const KINDS: [Kind; 5] = [Kind::Dates, Kind::Surgeons, Kind::Theatres, Kind::Cases, Kind::Optional];
+
+/// One kind's adaptive state: its selection weight and its size in free triples.
+struct Arm {
+    weight: f64,
+    target: usize,
+    tries: usize,
+    wins: usize,
+}
+
+/// Weight given to a neighbourhood that improved the plan, that was solved exactly without
+/// improving it, and that was cut by its work before finishing (ALNS scores).
+const SCORE_BETTER: f64 = 4.0;
+const SCORE_SOLVED: f64 = 1.0;
+const SCORE_CUT: f64 = 0.25;
+/// How much of a weight is its history: `w ← DECAY·w + (1 − DECAY)·score`.
+const DECAY: f64 = 0.7;
+/// The smallest and largest size of a neighbourhood, in free triples, as it adapts.
+const MIN_TRIPLES: usize = 300;
+
+/// A deterministic stream of draws (SplitMix64) for the choice of neighbourhoods.
+struct Draws(u64);
+
+impl Draws {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `[0, 1)`.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// `0..n` in a random order (Fisher–Yates).
+    fn order(&mut self, n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+        v
+    }
+}
+
+/// What one neighbourhood frees: the free cases, and the triples a free case may take.
+struct Freed<'a> {
+    free: Vec<bool>,
+    /// The triples a free case may take.
+    allows: Box<dyn Fn(&Triple) -> bool + 'a>,
+    /// Free triples (allowed triples of free cases).
+    triples: usize,
+    /// The neighbourhood is the whole problem.
+    whole: bool,
+}
+
+/// Where the search stands: the incumbent's triple per case, and the indexes it draws from.
+struct Search<'a> {
+    inst: &'a Instance,
+    full: &'a Candidates,
+    dates: Vec<NaiveDate>,
+    per_date: BTreeMap<NaiveDate, usize>,
+    surgeons: Vec<usize>,
+    theatres: Vec<usize>,
+    /// The next window's first date (windows slide by half their width).
+    next_date: usize,
+}
+
+impl<'a> Search<'a> {
+    fn new(inst: &'a Instance, full: &'a Candidates) -> Self {
+        let date_of = |t: &Triple| inst.sessions[t.k].date;
+        let mut per_date: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        for t in &full.triples {
+            *per_date.entry(date_of(t)).or_default() += 1;
+        }
+        let surgeons: BTreeSet<usize> = full.triples.iter().map(|t| t.s).collect();
+        let theatres: BTreeSet<usize> = full.triples.iter().map(|t| inst.sessions[t.k].theatre).collect();
+        Search {
+            inst,
+            full,
+            dates: per_date.keys().copied().collect(),
+            per_date,
+            surgeons: surgeons.into_iter().collect(),
+            theatres: theatres.into_iter().collect(),
+            next_date: 0,
+        }
+    }
+
+    /// The cases freed by `kind`, with about `target` free triples, around the plan `current`.
+    fn draw(&mut self, kind: Kind, target: usize, current: &[Option<Placement>], draws: &mut Draws) -> Freed<'a> {
+        let inst = self.inst;
+        let full = self.full;
+        let allows: Box<dyn Fn(&Triple) -> bool + 'a> = match kind {
+            Kind::Dates => {
+                if self.next_date >= self.dates.len() {
+                    self.next_date = 0;
+                }
+                let start = self.next_date;
+                let mut end = start + 1;
+                let mut count = self.per_date[&self.dates[start]];
+                while end < self.dates.len() && count + self.per_date[&self.dates[end]] <= target {
+                    count += self.per_date[&self.dates[end]];
+                    end += 1;
+                }
+                self.next_date = if end >= self.dates.len() {
+                    0
+                } else {
+                    start + ((end - start) / 2).max(1)
+                };
+                let window: BTreeSet<NaiveDate> = self.dates[start..end].iter().copied().collect();
+                Box::new(move |t: &Triple| window.contains(&inst.sessions[t.k].date))
+            }
+            Kind::Surgeons | Kind::Theatres => {
+                let key = move |t: &Triple| {
+                    if kind == Kind::Surgeons {
+                        t.s
+                    } else {
+                        inst.sessions[t.k].theatre
+                    }
+                };
+                let pool = if kind == Kind::Surgeons {
+                    &self.surgeons
+                } else {
+                    &self.theatres
+                };
+                let mut per_key: BTreeMap<usize, BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+                for t in &full.triples {
+                    *per_key
+                        .entry(key(t))
+                        .or_default()
+                        .entry(inst.sessions[t.k].date)
+                        .or_default() += 1;
+                }
+                // Whole surgeons (theatres) across the horizon while they fit the target; when
+                // the first alone exceeds it, a window of consecutive dates of it.
+                let mut chosen = BTreeSet::new();
+                let mut count = 0;
+                for i in draws.order(pool.len()) {
+                    let n: usize = per_key[&pool[i]].values().sum();
+                    if !chosen.is_empty() && count + n > target {
+                        break;
+                    }
+                    chosen.insert(pool[i]);
+                    count += n;
+                }
+                let window: Option<BTreeSet<NaiveDate>> = (count > target).then(|| {
+                    let days: Vec<(&NaiveDate, &usize)> = chosen.iter().flat_map(|k| per_key[k].iter()).collect();
+                    let first = (draws.next() % days.len() as u64) as usize;
+                    let mut sum = 0;
+                    days[first..]
+                        .iter()
+                        .take_while(|(_, &n)| {
+                            sum += n;
+                            sum <= target
+                        })
+                        .map(|(d, _)| **d)
+                        .chain(std::iter::once(*days[first].0))
+                        .collect()
+                });
+                Box::new(move |t: &Triple| {
+                    chosen.contains(&key(t)) && window.as_ref().is_none_or(|w| w.contains(&inst.sessions[t.k].date))
+                })
+            }
+            Kind::Cases | Kind::Optional => {
+                let mut chosen = vec![false; inst.procedures.len()];
+                let mut count = 0;
+                for p in draws.order(inst.procedures.len()) {
+                    if count >= target {
+                        break;
+                    }
+                    let eligible = kind == Kind::Cases || (inst.procedures[p].deadline.is_none() && !full.must_keep[p]);
+                    if eligible && !full.by_case[p].is_empty() {
+                        chosen[p] = true;
+                        count += full.by_case[p].len();
+                    }
+                }
+                Box::new(move |t: &Triple| chosen[t.p])
+            }
+        };
+        // A case is free when its own triple is allowed, or it is unscheduled and has one.
+        let free: Vec<bool> = (0..inst.procedures.len())
+            .map(|p| match current[p] {
+                Some(pl) => allows(&Triple {
+                    p,
+                    k: pl.session,
+                    s: pl.surgeon,
+                }),
+                None => full.by_case[p].iter().any(|&t| allows(&full.triples[t])),
+            })
+            .collect();
+        let triples = (full.triples.iter()).filter(|t| free[t.p] && allows(t)).count();
+        Freed {
+            whole: triples == full.triples.len(),
+            free,
+            allows,
+            triples,
+        }
+    }
+}
+
+/// Large-neighbourhood search from a feasible `plan` (ALNS): in turn, a neighbourhood of one of
+/// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success),
+/// its cases are freed on its triples, the rest frozen on their triples, and that exact model is
+/// solved warm-started from the incumbent, so each step is never worse. Each kind's size adapts:
+/// a neighbourhood solved exactly grows the next one of its kind by a quarter, one cut by its
+/// work shrinks it by a fifth. Stops when `budget` is spent, when `obj` reaches `bound`, or when
+/// a neighbourhood covering the whole problem has been solved exactly (then the plan is proven
+/// optimal). Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of
+/// neighbourhoods, and the plan, depend on the work done, not on the machine's speed: only the
+/// budget's wall-clock deadline can end the search at a machine-dependent point. Returns the
+/// plan, whether it is proven optimal, the size of the last model and the units of work used.
 pub fn lns(
     inst: &Instance,
     full: &Candidates,
@@ -119,95 +342,114 @@ pub fn lns(
     opts: &SolveOptions,
     budget: Budget,
     notes: &mut Vec<String>,
-) -> Result<(Plan, ModelSize, f64), SolveError> {
+) -> Result<(Plan, bool, ModelSize, f64), SolveError> {
     let (mut plan, mut obj) = start;
-    let date_of = |t: &Triple| inst.sessions[t.k].date;
-    let dates: Vec<NaiveDate> = full
-        .triples
+    let mut search = Search::new(inst, full);
+    let mut draws = Draws(0x5EED_0000_0000_0000 ^ u64::from(opts.seed));
+    let mut arms: Vec<Arm> = KINDS
         .iter()
-        .map(date_of)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .map(|&kind| Arm {
+            // Without the new neighbourhoods, date windows alone (the search before them).
+            weight: if kind == Kind::Dates || !opts.without.neighbourhoods {
+                1.0
+            } else {
+                0.0
+            },
+            target: FIRST_WINDOW_TRIPLES,
+            tries: 0,
+            wins: 0,
+        })
         .collect();
-    let mut per_date: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-    for t in &full.triples {
-        *per_date.entry(date_of(t)).or_default() += 1;
-    }
-    let mut target = FIRST_WINDOW_TRIPLES;
-    let mut start = 0usize;
-    let mut improved_in_pass = false;
-    let (mut steps, mut better, mut cut_by_time) = (0usize, 0usize, 0usize);
+    let (mut steps, mut cut_by_time, mut proven) = (0usize, 0usize, false);
     let mut size = (0, 0);
     let mut work = 0.0;
     while seconds_left(budget.deadline) > 0.5
         && !budget.less(work).spent()
         && !opts.stop.is_raised()
-        && !dates.is_empty()
+        && !full.triples.is_empty()
     {
         if bound_int.is_some_and(|b| obj <= b) {
             break; // proven optimal
         }
-        let mut end = start + 1;
-        let mut count = per_date[&dates[start]];
-        while end < dates.len() && count + per_date[&dates[end]] <= target {
-            count += per_date[&dates[end]];
-            end += 1;
+        let total: f64 = arms.iter().map(|a| a.weight).sum();
+        let mut pick = draws.unit() * total;
+        let mut a = KINDS.len() - 1;
+        for (i, arm) in arms.iter().enumerate() {
+            if pick < arm.weight {
+                a = i;
+                break;
+            }
+            pick -= arm.weight;
         }
-        let window: BTreeSet<NaiveDate> = dates[start..end].iter().copied().collect();
         let mut current: Vec<Option<Placement>> = vec![None; inst.procedures.len()];
         for pl in &plan {
             current[pl.procedure] = Some(*pl);
         }
-        let free: Vec<bool> = current
+        let freed = search.draw(KINDS[a], arms[a].target, &current, &mut draws);
+        let forced: Vec<bool> = current
             .iter()
-            .map(|c| c.is_none_or(|pl| window.contains(&inst.sessions[pl.session].date)))
+            .zip(&freed.free)
+            .map(|(c, &f)| c.is_some() && !f)
             .collect();
-        let forced: Vec<bool> = current.iter().zip(&free).map(|(c, &f)| c.is_some() && !f).collect();
         let sub = full.subset(
             inst,
             |t| {
-                if free[t.p] {
-                    window.contains(&date_of(t))
+                if freed.free[t.p] {
+                    (freed.allows)(t)
                 } else {
                     current[t.p].is_some_and(|pl| pl.session == t.k && pl.surgeon == t.s)
                 }
             },
             forced,
         );
-        // A window's own wall-clock cap is generous (three times its work): under load it is the
-        // work that ends it, so the plan does not change with the machine's speed.
+        // A neighbourhood's own wall-clock cap is generous (three times its work): under load
+        // it is the work that ends it, so the plan does not change with the machine's speed.
         let step = (budget.less(work))
             .with_work(STEP_WORK)
             .capped(Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK));
         let mut local = Vec::new();
         let o = optimise(inst, &sub, Some(&plan), opts, step, &mut local)?;
+        tracing::debug!(kind = ?KINDS[a], target = arms[a].target, free = freed.triples, obj, new = ?o.best.as_ref().map(|b| b.1), status = ?o.status, "neighbourhood");
         work += o.work;
         size = o.size;
         steps += 1;
+        arms[a].tries += 1;
         if o.status == highs::HighsModelStatus::ReachedTimeLimit {
             cut_by_time += 1;
         }
         let solved_exactly = o.status == highs::HighsModelStatus::Optimal && o.best.is_some();
+        let mut score = if solved_exactly { SCORE_SOLVED } else { SCORE_CUT };
         if let Some((pl, o_obj)) = o.best {
             if o_obj < obj {
                 plan = pl;
                 obj = o_obj;
-                better += 1;
-                improved_in_pass = true;
+                arms[a].wins += 1;
+                // An improvement found in a neighbourhood that was not solved in its work
+                // counts half: a smaller one of that kind may find it sooner.
+                score = if solved_exactly {
+                    SCORE_BETTER
+                } else {
+                    SCORE_BETTER / 2.0
+                };
             }
         }
-        let width = end - start;
-        if end >= dates.len() {
-            if start == 0 && solved_exactly {
-                break; // the window was the whole horizon, and that model was solved to optimality
+        if arms[a].weight > 0.0 {
+            arms[a].weight = (DECAY * arms[a].weight + (1.0 - DECAY) * score).max(0.05);
+        }
+        if solved_exactly {
+            if freed.whole {
+                proven = true;
+                break; // the neighbourhood was the whole problem, solved to optimality
             }
-            start = 0;
-            if !improved_in_pass {
-                target = target.saturating_mul(2);
-            }
-            improved_in_pass = false;
+            let quick = o.work < 0.25 * STEP_WORK;
+            let grown = if quick {
+                arms[a].target * 2
+            } else {
+                arms[a].target + arms[a].target / 4
+            };
+            arms[a].target = grown.max(freed.triples + 1);
         } else {
-            start += (width / 2).max(1);
+            arms[a].target = (arms[a].target * 7 / 10).max(MIN_TRIPLES);
         }
     }
     let cut = if cut_by_time > 0 {
@@ -215,10 +457,14 @@ pub fn lns(
     } else {
         String::new()
     };
+    let kinds: Vec<String> = (KINDS.iter().zip(&arms))
+        .map(|(k, a)| format!("{k:?} {}/{}", a.wins, a.tries))
+        .collect();
     notes.push(format!(
-        "neighbourhood search: {steps} windows{cut}, {better} improvements, final window {target} triples ({work:.1} units of work)"
+        "neighbourhood search: {steps} neighbourhoods{cut}, improvements per kind {} ({work:.1} units of work)",
+        kinds.join(", ")
     ));
-    Ok(((plan, obj), size, work))
+    Ok(((plan, obj), proven, size, work))
 }
 
 /// The day-level relaxation: per case its chosen date (`None` = unscheduled), the bound, and the

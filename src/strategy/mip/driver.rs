@@ -18,6 +18,12 @@ use std::time::Instant;
 /// Rounds of lazy cuts before giving up on improving the warm start.
 const MAX_ROUNDS: usize = 50;
 
+/// HiGHS's `mip_heuristic_effort` (its default is 0.05): the share of branch-and-bound work
+/// spent on primal heuristics (RINS, RENS, feasibility pump, …). Six times the default finds
+/// better plans within the time limit on the IHTC set (docs/BENCHMARKS.md, "What each idea
+/// bought").
+const HEURISTIC_EFFORT: f64 = 0.3;
+
 /// A plan with its objective.
 pub type Plan = (Vec<Placement>, i64);
 /// Columns and rows of a model.
@@ -149,6 +155,9 @@ pub fn run_highs(
     set(&mut model, "mip_abs_gap", OptionValue::Float(0.999))?;
     set(&mut model, "threads", OptionValue::Int(opts.threads.max(1) as i32))?;
     set(&mut model, "random_seed", OptionValue::Int(opts.seed as i32))?;
+    if !opts.without.heuristics {
+        set(&mut model, "mip_heuristic_effort", OptionValue::Float(HEURISTIC_EFFORT))?;
+    }
     if !presolve {
         set(&mut model, "presolve", OptionValue::Str("off"))?;
     }
@@ -288,12 +297,12 @@ pub fn optimise(
             break;
         }
         rounds += 1;
-        let built = build(inst, cands, &cuts);
+        let built = build(inst, cands, &cuts, !opts.without.symmetry);
         out.size = (built.columns, built.rows);
-        let warm_cols = warm.and_then(|pl| warm_vector(cands, &built, pl));
+        let warm_cols = warm.and_then(|pl| warm_vector(inst, cands, &built, pl));
         let x = built.x.clone();
         let rebuild = || {
-            let b = build(inst, cands, &cuts);
+            let b = build(inst, cands, &cuts, !opts.without.symmetry);
             (b.problem, b.costs)
         };
         let run = run_audited(

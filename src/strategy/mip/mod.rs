@@ -470,8 +470,10 @@ fn decomposition(
             });
         };
         let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
-        let (plan, size, lns_work) =
+        let (plan, proven, size, lns_work) =
             decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
+        // A neighbourhood that was the whole problem, solved to optimality, proves the plan.
+        let relax_bound = if proven { Some(plan.1 as f64) } else { relax_bound };
         let by_work = job.rest(used + lns_work).work_spent();
         let status = if seconds_left(job.deadline) <= 0.5 {
             HighsModelStatus::ReachedTimeLimit
@@ -562,6 +564,6 @@ fn verdict(
 /// number of columns and rows. For benchmarks of model building.
 pub fn build_only(inst: &Instance) -> (usize, usize) {
     let cands = Candidates::prune(inst);
-    let built = model::build(inst, &cands, &[]);
+    let built = model::build(inst, &cands, &[], true);
     (built.columns, built.rows)
 }

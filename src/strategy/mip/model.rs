@@ -31,6 +31,8 @@ pub struct Built {
     /// `v[s,δ,θ]` columns and their triples; `w[s,δ]` columns and their `v`s.
     v: Vec<(usize, Vec<usize>)>,
     w: Vec<(usize, Vec<usize>)>,
+    /// Classes of interchangeable lists (see [`twin_lists`]), each in session order.
+    twins: Vec<Vec<usize>>,
 }
 
 /// Collects variables with their column index (good_lp adds columns in creation order).
@@ -47,8 +49,9 @@ impl Columns {
     }
 }
 
-/// The model of candidates `c` with the lazy no-good `cuts` found so far.
-pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
+/// The model of candidates `c` with the lazy no-good `cuts` found so far, with the
+/// symmetry-breaking rows of family 10 when `symmetry` is set.
+pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>], symmetry: bool) -> Built {
     let mut cols = Columns::default();
     // Rule 11: a kept booking with a single triple is fixed, with the list it staffs and opens.
     let fixed: Vec<bool> = (c.triples.iter())
@@ -86,6 +89,8 @@ pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
     operating_rows(inst, c, &cols, &x, &mut rows);
     let a = safe_hours_rows(inst, c, &mut cols, &y, cuts, &mut rows);
     let (v, w) = switch_rows(inst, c, &mut cols, &x, &mut objective, &mut rows);
+    let twins = if symmetry { twin_lists(inst, c) } else { Vec::new() };
+    symmetry_rows(inst, c, &cols, &x, &u, &twins, &mut rows);
 
     let position: std::collections::HashMap<Variable, usize> =
         cols.list.iter().enumerate().map(|(i, &v)| (v, i)).collect();
@@ -112,6 +117,7 @@ pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>]) -> Built {
         a,
         v,
         w,
+        twins,
     }
 }
 
@@ -528,9 +534,119 @@ fn switch_rows(
     (v_cols, w_cols)
 }
 
+/// Classes of interchangeable lists: same date, times, free minutes, open cost, owner,
+/// specialty and sharing, and the same candidates (case, surgeon and cost) in each; when theatre
+/// switches are paid, each list is also its theatre's only list that date. Swapping the whole
+/// contents of two such lists maps every plan to one that keeps the same rules at the same
+/// cost, so ordering them is valid (family 10).
+fn twin_lists(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
+    let mut by_session: BTreeMap<usize, Vec<(usize, usize, i64)>> = BTreeMap::new();
+    for tr in &c.triples {
+        let cost = schedule::placement_cost(inst, tr.p, tr.k);
+        by_session.entry(tr.k).or_default().push((tr.p, tr.s, cost));
+    }
+    let mut lists_per_theatre_day: BTreeMap<(usize, NaiveDate), usize> = BTreeMap::new();
+    for s in &inst.sessions {
+        *lists_per_theatre_day.entry((s.theatre, s.date)).or_default() += 1;
+    }
+    type Signature<'s> = (
+        NaiveDate,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<usize>,
+        Option<&'s str>,
+        bool,
+        Vec<(usize, usize, i64)>,
+    );
+    let mut classes: BTreeMap<Signature, Vec<usize>> = BTreeMap::new();
+    for (k, mut cands) in by_session {
+        let s = &inst.sessions[k];
+        if inst.weights.theatre_switch > 0 && lists_per_theatre_day[&(s.theatre, s.date)] > 1 {
+            continue;
+        }
+        cands.sort_unstable();
+        let signature = (
+            s.date,
+            s.start,
+            s.end,
+            s.free_minutes,
+            s.open_cost,
+            s.owner,
+            s.specialty.as_deref(),
+            s.shared,
+            cands,
+        );
+        classes.entry(signature).or_default().push(k);
+    }
+    classes.into_values().filter(|ks| ks.len() > 1).collect()
+}
+
+/// Family 10: symmetry breaking between interchangeable lists (the classes of [`twin_lists`]):
+/// each list of a class carries at least the minutes of the next, and is opened if the next is.
+fn symmetry_rows(
+    inst: &Instance,
+    c: &Candidates,
+    cols: &Columns,
+    x: &[usize],
+    u: &BTreeMap<usize, usize>,
+    twins: &[Vec<usize>],
+    rows: &mut Vec<Constraint>,
+) {
+    if twins.is_empty() {
+        return;
+    }
+    let mut by_session: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (t, tr) in c.triples.iter().enumerate() {
+        by_session.entry(tr.k).or_default().push(t);
+    }
+    let turn = inst.rules.turnaround_minutes;
+    let need = |t: usize| (inst.procedures[c.triples[t].p].duration + turn) as f64;
+    for class in twins {
+        for pair in class.windows(2) {
+            let (first, next) = (pair[0], pair[1]);
+            let mut e = sum(cols, by_session[&first].iter().map(|&t| (need(t), x[t])));
+            for &t in &by_session[&next] {
+                e.add_mul(-need(t), cols.list[x[t]]);
+            }
+            rows.push(e.geq(0.0));
+            if let (Some(&a), Some(&b)) = (u.get(&first), u.get(&next)) {
+                rows.push(sum(cols, [(1.0, a), (-1.0, b)]).geq(0.0));
+            }
+        }
+    }
+}
+
+/// A plan with the contents of interchangeable lists permuted so that it keeps family 10 (the
+/// fullest first within each class): the same cost, and the same rules kept.
+fn canonical(inst: &Instance, twins: &[Vec<usize>], placements: &[Placement]) -> Vec<Placement> {
+    let mut out = placements.to_vec();
+    let turn = inst.rules.turnaround_minutes;
+    for class in twins {
+        let load = |k: usize| -> i64 {
+            (placements.iter())
+                .filter(|pl| pl.session == k)
+                .map(|pl| inst.procedures[pl.procedure].duration + turn)
+                .sum()
+        };
+        let mut by_load: Vec<usize> = class.clone();
+        // Fullest first; ties keep session order.
+        by_load.sort_by_key(|&k| std::cmp::Reverse(load(k)));
+        let to: BTreeMap<usize, usize> = by_load.iter().zip(class).map(|(&from, &to)| (from, to)).collect();
+        for (pl, orig) in out.iter_mut().zip(placements) {
+            if let Some(&k) = to.get(&orig.session) {
+                pl.session = k;
+            }
+        }
+    }
+    out
+}
+
 /// A complete column vector for a feasible plan (the warm start). `None` if a placement is not
 /// among the triples (cannot happen for a feasible plan; kept defensive).
-pub fn warm_vector(c: &Candidates, b: &Built, placements: &[Placement]) -> Option<Vec<f64>> {
+pub fn warm_vector(inst: &Instance, c: &Candidates, b: &Built, placements: &[Placement]) -> Option<Vec<f64>> {
+    let placements = &canonical(inst, &b.twins, placements)[..];
     let mut col = vec![0.0; b.columns];
     let index: BTreeMap<Triple, usize> = c.triples.iter().enumerate().map(|(i, &t)| (t, i)).collect();
     let mut used = BTreeSet::new();
