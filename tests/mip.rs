@@ -663,3 +663,73 @@ fn kept_bookings_shrink_the_model_of_a_replan() {
         "kept {kept_obj}, free {free_obj}"
     );
 }
+
+/// The tries and improvements per kind of neighbourhood in the search's note
+/// ("… improvements per kind Dates 1/4, Surgeons 0/2, … (…)").
+fn tries_per_kind(sol: &Solution) -> Vec<(String, usize, usize)> {
+    let note = (sol.solver.notes.iter())
+        .find(|n| n.starts_with("neighbourhood search:"))
+        .unwrap_or_else(|| panic!("no neighbourhood search: {:?}", sol.solver.notes));
+    let list = note.split("improvements per kind ").nth(1).expect("the kinds");
+    let list = list.split(" (").next().unwrap();
+    list.split(", ")
+        .map(|k| {
+            let (name, counts) = k.split_once(' ').unwrap();
+            let (wins, tries) = counts.split_once('/').unwrap();
+            (name.to_string(), wins.parse().unwrap(), tries.parse().unwrap())
+        })
+        .collect()
+}
+
+/// The adaptive neighbourhood search (the decomposition forced on a generated 300-case trust,
+/// bounded by work so that it is deterministic): its plan passes the checker at the objective it
+/// reports and is never worse than the day-restricted plan it starts from; the same options give
+/// the same plan; and it draws from more than date windows, which `without.neighbourhoods` keeps
+/// alone.
+#[test]
+fn neighbourhood_search_draws_every_kind_and_its_plan_checks() {
+    let params = rebook::bench::scale::trust_params(300);
+    let file = rebook::generate::generate(&params, 3).unwrap().remove(0);
+    let inst = rebook::io::validate::validate(&file.instance)
+        .instance
+        .expect("the generated trust validates");
+    let opts = SolveOptions {
+        time_limit: 300.0,
+        work_limit: Some(40.0),
+        gap: 0.0,
+        ..SolveOptions::default()
+    };
+    let a = rebook::strategy::mip::solve_with_limit(&inst, &opts, 0).unwrap();
+    let out = rebook::io::schedule::to_file(&inst, "mip", &a, Value::Null);
+    let report = check(&inst, &out);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!(out.objective, schedule::objective(&inst, &a.placements).total);
+    let day_plan = (a.solver.notes.iter())
+        .find_map(|n| n.strip_prefix("day-restricted model: objective "))
+        .map(|o| o.split(' ').next().unwrap().parse::<i64>().unwrap())
+        .unwrap_or_else(|| panic!("{:?}", a.solver.notes));
+    assert!(out.objective <= day_plan, "{} > {day_plan}", out.objective);
+    let kinds = tries_per_kind(&a);
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    let tried = kinds.iter().filter(|(_, _, t)| *t > 0).count();
+    assert!(
+        a.solver.status == schedule::Status::Optimal || tried >= 2,
+        "{kinds:?} {:?}",
+        a.solver.notes
+    );
+    let b = rebook::strategy::mip::solve_with_limit(&inst, &opts, 0).unwrap();
+    assert_eq!(a.placements, b.placements, "same options, another plan");
+    let dates_only = SolveOptions {
+        without: strategy::Without {
+            neighbourhoods: true,
+            ..Default::default()
+        },
+        ..opts
+    };
+    let c = rebook::strategy::mip::solve_with_limit(&inst, &dates_only, 0).unwrap();
+    let report = check(&inst, &rebook::io::schedule::to_file(&inst, "mip", &c, Value::Null));
+    assert!(report.is_ok(), "{:?}", report.violations);
+    for (name, _, tries) in tries_per_kind(&c) {
+        assert!(name == "Dates" || tries == 0, "{name} tried {tries} times");
+    }
+}

@@ -20,11 +20,15 @@
 //! 2. **Day-restricted exact model.** The full model of the parent module, with each case allowed
 //!    only on the date the relaxation chose (or unscheduled when it has no deadline). Small, and
 //!    usually close to the bound.
-//! 3. **Large-neighbourhood search.** From the better of step 2 and the heuristic warm start:
-//!    repeatedly free every case on a window of consecutive dates (and every unscheduled case, on
-//!    those dates), freeze the rest on their triples, and solve that exact model warm-started from
-//!    the incumbent, so each step is never worse. Windows slide by half their width; after a full
-//!    pass without improvement they double, up to the whole horizon.
+//! 3. **Adaptive large-neighbourhood search** ([`lns`]). From the better of step 2 and the
+//!    heuristic warm start: repeatedly free the cases of one neighbourhood on its triples, freeze
+//!    the rest on their triples, and solve that exact model warm-started from the incumbent, so
+//!    each step is never worse. Five kinds of neighbourhood: a window of consecutive dates (every
+//!    case on them, and every unscheduled case, on those dates), surgeons and theatres (their
+//!    cases across the horizon, or a window of dates of one when it alone is too large), cases at
+//!    random and optional cases at random (on all their triples: trades between distant dates).
+//!    The kind is drawn by roulette over weights that follow each kind's recent success (ALNS),
+//!    and each kind's size adapts to how its last neighbourhood went.
 
 use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Plan};
@@ -139,7 +143,7 @@ const SCORE_SOLVED: f64 = 1.0;
 const SCORE_CUT: f64 = 0.25;
 /// How much of a weight is its history: `w ← DECAY·w + (1 − DECAY)·score`.
 const DECAY: f64 = 0.7;
-/// The smallest and largest size of a neighbourhood, in free triples, as it adapts.
+/// The smallest size a neighbourhood shrinks to, in free triples.
 const MIN_TRIPLES: usize = 300;
 
 /// A deterministic stream of draws (SplitMix64) for the choice of neighbourhoods.
@@ -327,8 +331,8 @@ impl<'a> Search<'a> {
 /// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success),
 /// its cases are freed on its triples, the rest frozen on their triples, and that exact model is
 /// solved warm-started from the incumbent, so each step is never worse. Each kind's size adapts:
-/// a neighbourhood solved exactly grows the next one of its kind by a quarter, one cut by its
-/// work shrinks it by a fifth. Stops when `budget` is spent, when `obj` reaches `bound`, or when
+/// a neighbourhood solved exactly grows the next one of its kind by a quarter (doubles it when it
+/// took under a quarter of its work), one cut by its work shrinks it by 30 %. Stops when `budget` is spent, when `obj` reaches `bound`, or when
 /// a neighbourhood covering the whole problem has been solved exactly (then the plan is proven
 /// optimal). Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of
 /// neighbourhoods, and the plan, depend on the work done, not on the machine's speed: only the

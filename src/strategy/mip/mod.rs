@@ -53,6 +53,13 @@
 //!    or a candidate item, with `F(W)` its dates without a fixed item:
 //!    `Σ_{δ∈F(W)} a[s,δ] ≤ |F(W)| − 1` and `a[s,δ] ≥ y[k,s]` for candidates on δ.
 //! 9. **Theatre switches**: `v[s,δ,θ] ≥ x[t]`, `w[s,δ] ≥ Σ_θ v[s,δ,θ] − 1`.
+//! 10. **Symmetry** between interchangeable lists (same date, times, free minutes, open cost,
+//!     owner, specialty and sharing, and the same candidates at the same costs; with theatre
+//!     switches paid, each its theatre's only list that date): in each class, ordered by session,
+//!     `Σ_{t∋k} (dur_p + turnaround)·x[t] ≥` the same sum of the next list, and `u[k] ≥ u[next]`.
+//!     Swapping the whole contents of two such lists maps a plan to one of the same cost that
+//!     keeps the same rules, so some optimal plan keeps these rows; a warm start is permuted to
+//!     keep them. Switched off by `bench ihtc --without symmetry`.
 //!
 //! Shift chains of three or more items (rule 7) are the one family not stated up front: a chain
 //! can link any number of items. After each solve every surgeon's duty items are checked; each
