@@ -32,6 +32,7 @@
 
 use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Plan};
+use crate::generate::rng::SplitMix64;
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
 use crate::strategy::contract::{SolveError, SolveOptions};
@@ -146,16 +147,13 @@ const DECAY: f64 = 0.7;
 /// The smallest size a neighbourhood shrinks to, in free triples.
 const MIN_TRIPLES: usize = 300;
 
-/// A deterministic stream of draws (SplitMix64) for the choice of neighbourhoods.
-struct Draws(u64);
+/// A deterministic stream of draws for the choice of neighbourhoods: the generator's SplitMix64
+/// (`generate/rng.rs`), so the draws never change with a dependency update.
+struct Draws(SplitMix64);
 
 impl Draws {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in `[0, 1)`.
     fn unit(&mut self) -> f64 {
@@ -349,7 +347,7 @@ pub fn lns(
 ) -> Result<(Plan, bool, ModelSize, f64), SolveError> {
     let (mut plan, mut obj) = start;
     let mut search = Search::new(inst, full);
-    let mut draws = Draws(0x5EED_0000_0000_0000 ^ u64::from(opts.seed));
+    let mut draws = Draws(SplitMix64::new(0x5EED_0000_0000_0000 ^ u64::from(opts.seed)));
     let mut arms: Vec<Arm> = KINDS
         .iter()
         .map(|&kind| Arm {
