@@ -687,7 +687,7 @@ fn tries_per_kind(sol: &Solution) -> Vec<(String, usize, usize)> {
 /// the same plan; and it draws from more than date windows, which `without.neighbourhoods` keeps
 /// alone.
 #[test]
-fn neighbourhood_search_draws_every_kind_and_its_plan_checks() {
+fn neighbourhood_search_draws_several_kinds_and_its_plan_checks() {
     let params = rebook::bench::scale::trust_params(300);
     let file = rebook::generate::generate(&params, 3).unwrap().remove(0);
     let inst = rebook::io::validate::validate(&file.instance)
