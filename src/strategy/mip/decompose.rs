@@ -51,8 +51,8 @@ pub const FULL_MODEL_LIMIT: usize = 12_000;
 /// Above this many triples the full model gets half the time, then neighbourhood search.
 pub const HYBRID_FROM: usize = 1_500;
 
-/// Free triples in a first neighbourhood.
-const FIRST_WINDOW_TRIPLES: usize = 4_000;
+/// Free triples in the first neighbourhood of each kind.
+const FIRST_TRIPLES: usize = 4_000;
 
 /// Per case the date chosen by the relaxation (`None`: unscheduled).
 type DayPlan = Vec<Option<NaiveDate>>;
@@ -146,6 +146,9 @@ const SCORE_CUT: f64 = 0.25;
 const DECAY: f64 = 0.7;
 /// The smallest size a neighbourhood shrinks to, in free triples.
 const MIN_TRIPLES: usize = 300;
+/// The smallest weight a kind's record of failures brings it to, so that it is still drawn now
+/// and then.
+const MIN_WEIGHT: f64 = 0.05;
 
 /// A deterministic stream of draws for the choice of neighbourhoods: the generator's SplitMix64
 /// (`generate/rng.rs`), so the draws never change with a dependency update.
@@ -181,34 +184,43 @@ struct Freed<'a> {
     whole: bool,
 }
 
-/// Where the search stands: the incumbent's triple per case, and the indexes it draws from.
+/// Triples per key (a surgeon or a theatre) and date.
+type PerKeyAndDate = BTreeMap<usize, BTreeMap<NaiveDate, usize>>;
+
+/// What the neighbourhoods are drawn from: triples counted per date, per surgeon and date and
+/// per theatre and date (fixed for the search), and where the next date window starts.
 struct Search<'a> {
     inst: &'a Instance,
     full: &'a Candidates,
     dates: Vec<NaiveDate>,
     per_date: BTreeMap<NaiveDate, usize>,
-    surgeons: Vec<usize>,
-    theatres: Vec<usize>,
+    per_surgeon: PerKeyAndDate,
+    per_theatre: PerKeyAndDate,
     /// The next window's first date (windows slide by half their width).
     next_date: usize,
 }
 
 impl<'a> Search<'a> {
     fn new(inst: &'a Instance, full: &'a Candidates) -> Self {
-        let date_of = |t: &Triple| inst.sessions[t.k].date;
         let mut per_date: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        let (mut per_surgeon, mut per_theatre) = (PerKeyAndDate::new(), PerKeyAndDate::new());
         for t in &full.triples {
-            *per_date.entry(date_of(t)).or_default() += 1;
+            let sess = &inst.sessions[t.k];
+            *per_date.entry(sess.date).or_default() += 1;
+            *per_surgeon.entry(t.s).or_default().entry(sess.date).or_default() += 1;
+            *per_theatre
+                .entry(sess.theatre)
+                .or_default()
+                .entry(sess.date)
+                .or_default() += 1;
         }
-        let surgeons: BTreeSet<usize> = full.triples.iter().map(|t| t.s).collect();
-        let theatres: BTreeSet<usize> = full.triples.iter().map(|t| inst.sessions[t.k].theatre).collect();
         Search {
             inst,
             full,
             dates: per_date.keys().copied().collect(),
             per_date,
-            surgeons: surgeons.into_iter().collect(),
-            theatres: theatres.into_iter().collect(),
+            per_surgeon,
+            per_theatre,
             next_date: 0,
         }
     }
@@ -245,19 +257,12 @@ impl<'a> Search<'a> {
                         inst.sessions[t.k].theatre
                     }
                 };
-                let pool = if kind == Kind::Surgeons {
-                    &self.surgeons
+                let per_key = if kind == Kind::Surgeons {
+                    &self.per_surgeon
                 } else {
-                    &self.theatres
+                    &self.per_theatre
                 };
-                let mut per_key: BTreeMap<usize, BTreeMap<NaiveDate, usize>> = BTreeMap::new();
-                for t in &full.triples {
-                    *per_key
-                        .entry(key(t))
-                        .or_default()
-                        .entry(inst.sessions[t.k].date)
-                        .or_default() += 1;
-                }
+                let pool: Vec<usize> = per_key.keys().copied().collect();
                 // Whole surgeons (theatres) across the horizon while they fit the target; when
                 // the first alone exceeds it, a window of consecutive dates of it.
                 let mut chosen = BTreeSet::new();
@@ -295,7 +300,7 @@ impl<'a> Search<'a> {
                     if count >= target {
                         break;
                     }
-                    let eligible = kind == Kind::Cases || (inst.procedures[p].deadline.is_none() && !full.must_keep[p]);
+                    let eligible = kind == Kind::Cases || !full.scheduled_always(inst, p);
                     if eligible && !full.by_case[p].is_empty() {
                         chosen[p] = true;
                         count += full.by_case[p].len();
@@ -330,9 +335,9 @@ impl<'a> Search<'a> {
 /// its cases are freed on its triples, the rest frozen on their triples, and that exact model is
 /// solved warm-started from the incumbent, so each step is never worse. Each kind's size adapts:
 /// a neighbourhood solved exactly grows the next one of its kind by a quarter (doubles it when it
-/// took under a quarter of its work), one cut by its work shrinks it by 30 %. Stops when `budget` is spent, when `obj` reaches `bound`, or when
-/// a neighbourhood covering the whole problem has been solved exactly (then the plan is proven
-/// optimal). Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of
+/// took under a quarter of its work), one cut by its work shrinks it by 30 %. Stops when
+/// `budget` is spent, when `obj` reaches `bound`, or when a neighbourhood covering the whole
+/// problem has been solved exactly (then the plan is proven optimal). Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of
 /// neighbourhoods, and the plan, depend on the work done, not on the machine's speed: only the
 /// budget's wall-clock deadline can end the search at a machine-dependent point. Returns the
 /// plan, whether it is proven optimal, the size of the last model and the units of work used.
@@ -357,7 +362,7 @@ pub fn lns(
             } else {
                 0.0
             },
-            target: FIRST_WINDOW_TRIPLES,
+            target: FIRST_TRIPLES,
             tries: 0,
             wins: 0,
         })
@@ -436,7 +441,7 @@ pub fn lns(
             }
         }
         if arms[a].weight > 0.0 {
-            arms[a].weight = (DECAY * arms[a].weight + (1.0 - DECAY) * score).max(0.05);
+            arms[a].weight = (DECAY * arms[a].weight + (1.0 - DECAY) * score).max(MIN_WEIGHT);
         }
         if solved_exactly {
             if freed.whole {
