@@ -84,13 +84,22 @@ pub fn build(inst: &Instance, c: &Candidates, cuts: &[Vec<usize>], symmetry: boo
 
     let mut rows: Vec<Constraint> = Vec::new();
     assignment_rows(c, &cols, &x, &z, &mut rows);
-    capacity_rows(inst, c, &cols, &x, &u, &mut rows);
+    // The triples of each session, in triple order: capacity and symmetry rows share them.
+    let mut by_session: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (t, tr) in c.triples.iter().enumerate() {
+        by_session.entry(tr.k).or_default().push(t);
+    }
+    capacity_rows(inst, c, &by_session, &cols, &x, &u, &mut rows);
     staffing_rows(inst, c, &cols, &x, &y, &mut rows);
     operating_rows(inst, c, &cols, &x, &mut rows);
     let a = safe_hours_rows(inst, c, &mut cols, &y, cuts, &mut rows);
     let (v, w) = switch_rows(inst, c, &mut cols, &x, &mut objective, &mut rows);
-    let twins = if symmetry { twin_lists(inst, c) } else { Vec::new() };
-    symmetry_rows(inst, c, &cols, &x, &u, &twins, &mut rows);
+    let twins = if symmetry {
+        twin_lists(inst, c, &by_session)
+    } else {
+        Vec::new()
+    };
+    symmetry_rows(inst, c, &by_session, &cols, &x, &u, &twins, &mut rows);
 
     let position: std::collections::HashMap<Variable, usize> =
         cols.list.iter().enumerate().map(|(i, &v)| (v, i)).collect();
@@ -190,22 +199,19 @@ fn assignment_rows(c: &Candidates, cols: &Columns, x: &[usize], z: &[Option<usiz
 fn capacity_rows(
     inst: &Instance,
     c: &Candidates,
+    by_session: &BTreeMap<usize, Vec<usize>>,
     cols: &Columns,
     x: &[usize],
     u: &BTreeMap<usize, usize>,
     rows: &mut Vec<Constraint>,
 ) {
-    let mut by_session: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (t, tr) in c.triples.iter().enumerate() {
-        by_session.entry(tr.k).or_default().push(t);
-    }
     let turn = inst.rules.turnaround_minutes;
-    for (k, ts) in by_session {
+    for (&k, ts) in by_session {
         let sess = &inst.sessions[k];
         let need = |t: usize| (inst.procedures[c.triples[t].p].duration + turn) as f64;
         // Each case counts once however many surgeons could operate it.
         let mut per_case: BTreeMap<usize, i64> = BTreeMap::new();
-        for &t in &ts {
+        for &t in ts {
             per_case.insert(c.triples[t].p, inst.procedures[c.triples[t].p].duration + turn);
         }
         let most = per_case.values().sum::<i64>();
@@ -214,7 +220,7 @@ fn capacity_rows(
             Some(&uk) => {
                 e.add_mul(-(sess.free_minutes as f64), cols.list[uk]);
                 rows.push(e.leq(0.0));
-                for &t in &ts {
+                for &t in ts {
                     rows.push(sum(cols, [(1.0, x[t]), (-1.0, uk)]).leq(0.0));
                 }
             }
@@ -539,12 +545,7 @@ fn switch_rows(
 /// switches are paid, each list is also its theatre's only list that date. Swapping the whole
 /// contents of two such lists maps every plan to one that keeps the same rules at the same
 /// cost, so ordering them is valid (family 10).
-fn twin_lists(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
-    let mut by_session: BTreeMap<usize, Vec<(usize, usize, i64)>> = BTreeMap::new();
-    for tr in &c.triples {
-        let cost = schedule::placement_cost(inst, tr.p, tr.k);
-        by_session.entry(tr.k).or_default().push((tr.p, tr.s, cost));
-    }
+fn twin_lists(inst: &Instance, c: &Candidates, by_session: &BTreeMap<usize, Vec<usize>>) -> Vec<Vec<usize>> {
     let mut lists_per_theatre_day: BTreeMap<(usize, NaiveDate), usize> = BTreeMap::new();
     for s in &inst.sessions {
         *lists_per_theatre_day.entry((s.theatre, s.date)).or_default() += 1;
@@ -561,11 +562,17 @@ fn twin_lists(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
         Vec<(usize, usize, i64)>,
     );
     let mut classes: BTreeMap<Signature, Vec<usize>> = BTreeMap::new();
-    for (k, mut cands) in by_session {
+    for (&k, ts) in by_session {
         let s = &inst.sessions[k];
         if inst.weights.theatre_switch > 0 && lists_per_theatre_day[&(s.theatre, s.date)] > 1 {
             continue;
         }
+        let mut cands: Vec<(usize, usize, i64)> = (ts.iter())
+            .map(|&t| {
+                let tr = c.triples[t];
+                (tr.p, tr.s, schedule::placement_cost(inst, tr.p, k))
+            })
+            .collect();
         cands.sort_unstable();
         let signature = (
             s.date,
@@ -585,22 +592,17 @@ fn twin_lists(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
 
 /// Family 10: symmetry breaking between interchangeable lists (the classes of [`twin_lists`]):
 /// each list of a class carries at least the minutes of the next, and is opened if the next is.
+#[allow(clippy::too_many_arguments)]
 fn symmetry_rows(
     inst: &Instance,
     c: &Candidates,
+    by_session: &BTreeMap<usize, Vec<usize>>,
     cols: &Columns,
     x: &[usize],
     u: &BTreeMap<usize, usize>,
     twins: &[Vec<usize>],
     rows: &mut Vec<Constraint>,
 ) {
-    if twins.is_empty() {
-        return;
-    }
-    let mut by_session: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (t, tr) in c.triples.iter().enumerate() {
-        by_session.entry(tr.k).or_default().push(t);
-    }
     let turn = inst.rules.turnaround_minutes;
     let need = |t: usize| (inst.procedures[c.triples[t].p].duration + turn) as f64;
     for class in twins {
@@ -622,17 +624,18 @@ fn symmetry_rows(
 /// fullest first within each class): the same cost, and the same rules kept.
 fn canonical(inst: &Instance, twins: &[Vec<usize>], placements: &[Placement]) -> Vec<Placement> {
     let mut out = placements.to_vec();
+    if twins.is_empty() {
+        return out;
+    }
     let turn = inst.rules.turnaround_minutes;
+    let mut load: BTreeMap<usize, i64> = BTreeMap::new();
+    for pl in placements {
+        *load.entry(pl.session).or_default() += inst.procedures[pl.procedure].duration + turn;
+    }
     for class in twins {
-        let load = |k: usize| -> i64 {
-            (placements.iter())
-                .filter(|pl| pl.session == k)
-                .map(|pl| inst.procedures[pl.procedure].duration + turn)
-                .sum()
-        };
         let mut by_load: Vec<usize> = class.clone();
         // Fullest first; ties keep session order.
-        by_load.sort_by_key(|&k| std::cmp::Reverse(load(k)));
+        by_load.sort_by_key(|k| std::cmp::Reverse(load.get(k).copied().unwrap_or(0)));
         let to: BTreeMap<usize, usize> = by_load.iter().zip(class).map(|(&from, &to)| (from, to)).collect();
         for (pl, orig) in out.iter_mut().zip(placements) {
             if let Some(&k) = to.get(&orig.session) {
