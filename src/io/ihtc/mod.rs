@@ -154,6 +154,14 @@ pub fn parse_solution(text: &str) -> Result<IhtcSolution, String> {
     json::parse(text).map_err(|e| e.to_string())
 }
 
+/// Minutes in a day: the most a theatre, a surgeon or an operation can take in one.
+const DAY_MINUTES: i64 = 1440;
+
+/// The first of `minutes` outside 0 to [`DAY_MINUTES`].
+fn outside_a_day<'a>(minutes: impl IntoIterator<Item = &'a i64>) -> Option<i64> {
+    minutes.into_iter().copied().find(|m| !(0..=DAY_MINUTES).contains(m))
+}
+
 /// Lengths and ranges the projection relies on.
 fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
     let days = inst.days;
@@ -173,9 +181,9 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
         }
     }
     for s in &inst.surgeons {
-        if let Some(m) = s.max_surgery_time.iter().find(|&&m| !(0..=1440).contains(&m)) {
+        if let Some(m) = outside_a_day(&s.max_surgery_time) {
             return Err(format!(
-                "surgeon {}: max_surgery_time {m} is not 0 to 1440 minutes",
+                "surgeon {}: max_surgery_time {m} is not 0 to {DAY_MINUTES} minutes",
                 s.id
             ));
         }
@@ -195,9 +203,9 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
                 t.availability.len()
             ));
         }
-        if let Some(a) = t.availability.iter().find(|&&a| !(0..=1440).contains(&a)) {
+        if let Some(a) = outside_a_day(&t.availability) {
             return Err(format!(
-                "operating theater {}: availability {a} is not 0 to 1440 minutes",
+                "operating theater {}: availability {a} is not 0 to {DAY_MINUTES} minutes",
                 t.id
             ));
         }
@@ -213,10 +221,10 @@ fn check_shape(inst: &IhtcInstance) -> Result<(), String> {
                 days - 1
             ));
         }
-        if !(0..=1440).contains(&p.surgery_duration) {
+        if let Some(d) = outside_a_day([&p.surgery_duration]) {
             return Err(format!(
-                "patient {}: surgery_duration {} is not 0 to 1440 minutes",
-                p.id, p.surgery_duration
+                "patient {}: surgery_duration {d} is not 0 to {DAY_MINUTES} minutes",
+                p.id
             ));
         }
         if p.mandatory && p.surgery_due_day.is_none() {
