@@ -681,6 +681,15 @@ fn tries_per_kind(sol: &Solution) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
+/// A generated trust of 300 cases (seed 3): about 6,000 eligible triples.
+fn trust_of_300() -> Instance {
+    let params = rebook::bench::scale::trust_params(300);
+    let file = rebook::generate::generate(&params, 3).unwrap().remove(0);
+    rebook::io::validate::validate(&file.instance)
+        .instance
+        .expect("the generated trust validates")
+}
+
 /// The adaptive neighbourhood search (the decomposition forced on a generated 300-case trust,
 /// bounded by work so that it is deterministic): its plan passes the checker at the objective it
 /// reports and is never worse than the day-restricted plan it starts from; the same options give
@@ -688,11 +697,7 @@ fn tries_per_kind(sol: &Solution) -> Vec<(String, usize, usize)> {
 /// alone.
 #[test]
 fn neighbourhood_search_draws_several_kinds_and_its_plan_checks() {
-    let params = rebook::bench::scale::trust_params(300);
-    let file = rebook::generate::generate(&params, 3).unwrap().remove(0);
-    let inst = rebook::io::validate::validate(&file.instance)
-        .instance
-        .expect("the generated trust validates");
+    let inst = trust_of_300();
     let opts = SolveOptions {
         time_limit: 300.0,
         work_limit: Some(40.0),
@@ -732,4 +737,60 @@ fn neighbourhood_search_draws_several_kinds_and_its_plan_checks() {
     for (name, _, tries) in tries_per_kind(&c) {
         assert!(name == "Dates" || tries == 0, "{name} tried {tries} times");
     }
+}
+
+/// On a mid-sized instance (a generated 300-case trust, about 6,000 triples: between
+/// `HYBRID_FROM` and `FULL_MODEL_LIMIT`) a short neighbourhood search runs between the
+/// day-restricted plan and the full model (bounded by work, so deterministic): the plan passes
+/// the checker at the objective it reports, is never worse than the day-restricted plan, and the
+/// same options give the same plan; `without.hybrid_search` goes straight to the full model.
+#[test]
+fn mid_sized_instances_get_a_short_neighbourhood_search_before_the_full_model() {
+    let inst = trust_of_300();
+    let opts = SolveOptions {
+        time_limit: 300.0,
+        work_limit: Some(30.0),
+        gap: 0.0,
+        ..SolveOptions::default()
+    };
+    let a = rebook::strategy::mip::solve(&inst, &opts).unwrap();
+    let notes = &a.solver.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("a short neighbourhood search, then the full model")),
+        "{notes:?}"
+    );
+    let out = rebook::io::schedule::to_file(&inst, "mip", &a, Value::Null);
+    let report = check(&inst, &out);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!(out.objective, schedule::objective(&inst, &a.placements).total);
+    let day_plan = (notes.iter())
+        .find_map(|n| n.strip_prefix("day-restricted model: objective "))
+        .map(|o| o.split(' ').next().unwrap().parse::<i64>().unwrap())
+        .unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(out.objective <= day_plan, "{} > {day_plan}", out.objective);
+    let tried: usize = tries_per_kind(&a).iter().map(|(_, _, t)| t).sum();
+    let first = notes.iter().any(|n| n.contains("the dates kept first"));
+    assert!(first || tried > 0, "no neighbourhood solved: {notes:?}");
+    let b = rebook::strategy::mip::solve(&inst, &opts).unwrap();
+    assert_eq!(a.placements, b.placements, "same options, another plan");
+    let straight = SolveOptions {
+        without: strategy::Without {
+            hybrid_search: true,
+            ..Default::default()
+        },
+        ..opts
+    };
+    let c = rebook::strategy::mip::solve(&inst, &straight).unwrap();
+    let notes = &c.solver.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.ends_with("full model from the day-restricted plan"))
+            && !notes.iter().any(|n| n.starts_with("neighbourhood search:")),
+        "{notes:?}"
+    );
+    let report = check(&inst, &rebook::io::schedule::to_file(&inst, "mip", &c, Value::Null));
+    assert!(report.is_ok(), "{:?}", report.violations);
 }

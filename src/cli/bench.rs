@@ -152,7 +152,8 @@ pub struct BenchIhtcArgs {
     solver_log: Option<crate::strategy::SolverLog>,
     /// Switch parts of the MIP's search off, to measure what each buys (docs/BENCHMARKS.md,
     /// "What each idea bought"): symmetry (the rows between interchangeable lists),
-    /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort).
+    /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort),
+    /// hybrid-search (no neighbourhood search before the full model on mid-sized instances).
     /// Comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     without: Vec<SearchPart>,
@@ -164,6 +165,7 @@ enum SearchPart {
     Symmetry,
     Neighbourhoods,
     Heuristics,
+    HybridSearch,
 }
 
 /// The parts switched off, as the strategies take them.
@@ -174,6 +176,7 @@ fn without(parts: &[SearchPart]) -> crate::strategy::Without {
             SearchPart::Symmetry => w.symmetry = true,
             SearchPart::Neighbourhoods => w.neighbourhoods = true,
             SearchPart::Heuristics => w.heuristics = true,
+            SearchPart::HybridSearch => w.hybrid_search = true,
         }
     }
     w

@@ -48,6 +48,9 @@ pub struct Without {
     pub neighbourhoods: bool,
     /// HiGHS's default effort on primal heuristics instead of rebook's.
     pub heuristics: bool,
+    /// No neighbourhood search between the day-restricted plan and the full model on mid-sized
+    /// instances (the full model straight from the day-restricted plan, as before).
+    pub hybrid_search: bool,
 }
 
 /// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.

@@ -1,11 +1,12 @@
 //! Larger instances. Up to [`HYBRID_FROM`] eligible triples the parent module solves the full
 //! model directly. Above it, steps 1 and 2 below first give a bound and a far better starting
 //! plan than the heuristics (IHTC i25: 5,250 against 6,895 for `priority`); then, up to
-//! [`FULL_MODEL_LIMIT`] triples, the full model runs from that plan, and above it step 3 replaces
-//! the full model. Where the full assignment model has more than [`FULL_MODEL_LIMIT`] eligible
-//! triples, HiGHS stalls (on IHTC-2024 instances of 400–500 cases and ~50,000 binaries it did not
-//! even finish the root LP in 60 s, and its incumbents stayed 20–30 % above the best-known
-//! values). There, the MIP works in three steps, each exact on every rule:
+//! [`FULL_MODEL_LIMIT`] triples, a short neighbourhood search of step 3
+//! ([`HYBRID_SEARCH_SHARE`] of the limit, no neighbourhood the whole problem) improves that plan
+//! and the full model runs from it, and above it step 3 replaces the full model. Where the full
+//! assignment model has more than [`FULL_MODEL_LIMIT`] eligible triples, HiGHS stalls (on
+//! IHTC-2024 instances of 400–500 cases and ~50,000 binaries it did not even finish the root LP
+//! in 60 s, and its incumbents stayed 20–30 % above the best-known values). There, the MIP works in three steps, each exact on every rule:
 //!
 //! 1. **Day-level relaxation.** Variables `w[p,δ]` (case *p* on date δ, for dates where it has a
 //!    triple), `z[p]` (unscheduled) and `o[k]` (list *k* with an open cost is used). Per case
@@ -28,7 +29,9 @@
 //!    cases across the horizon, or a window of dates of one when it alone is too large), cases at
 //!    random and optional cases at random (on all their triples: trades between distant dates).
 //!    The kind is drawn by roulette over weights that follow each kind's recent success (ALNS),
-//!    and each kind's size adapts to how its last neighbourhood went.
+//!    and each kind's size adapts to how its last neighbourhood went. Before the full model
+//!    the search starts, once, with every scheduled case free on the lists of its own date (the
+//!    dates kept, each date's lists, theatres and surgeons chosen again).
 
 use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Plan};
@@ -48,8 +51,21 @@ const STEP_WORK: f64 = 10.0;
 /// Above this many eligible triples the full model is replaced by the decomposition.
 pub const FULL_MODEL_LIMIT: usize = 12_000;
 
-/// Above this many triples the full model gets half the time, then neighbourhood search.
+/// Above this many triples the full model starts from the day-restricted plan, improved by a
+/// short neighbourhood search ([`HYBRID_SEARCH_SHARE`] of the limit).
 pub const HYBRID_FROM: usize = 1_500;
+
+/// The share of the limit the neighbourhood search gets before the full model, on instances
+/// between [`HYBRID_FROM`] and [`FULL_MODEL_LIMIT`] triples (decision 70).
+pub const HYBRID_SEARCH_SHARE: f64 = 0.2;
+
+/// Before the full model, a neighbourhood frees at most this share of the triples: the whole
+/// problem is the full model's to solve.
+const HYBRID_LARGEST: f64 = 2.0 / 3.0;
+
+/// Before the full model, the search hands over after this many neighbourhoods in a row
+/// without a gain: the time is the full model's.
+const HYBRID_PATIENCE: usize = 3;
 
 /// Free triples in the first neighbourhood of each kind.
 const FIRST_TRIPLES: usize = 4_000;
@@ -225,6 +241,23 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Every scheduled case free on the triples of its own date (unscheduled cases stay so).
+    fn same_date(&self, current: &[Option<Placement>]) -> Freed<'a> {
+        let inst = self.inst;
+        let date: Vec<Option<NaiveDate>> = (current.iter())
+            .map(|c| c.map(|pl| inst.sessions[pl.session].date))
+            .collect();
+        let free: Vec<bool> = current.iter().map(Option::is_some).collect();
+        let allows = move |t: &Triple| date[t.p] == Some(inst.sessions[t.k].date);
+        let triples = (self.full.triples.iter()).filter(|t| allows(t)).count();
+        Freed {
+            whole: triples == self.full.triples.len(),
+            free,
+            allows: Box::new(allows),
+            triples,
+        }
+    }
+
     /// The cases freed by `kind`, with about `target` free triples, around the plan `current`.
     fn draw(&mut self, kind: Kind, target: usize, current: &[Option<Placement>], draws: &mut Draws) -> Freed<'a> {
         let inst = self.inst;
@@ -330,17 +363,26 @@ impl<'a> Search<'a> {
     }
 }
 
-/// Large-neighbourhood search from a feasible `plan` (ALNS): in turn, a neighbourhood of one of
-/// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success),
-/// its cases are freed on its triples, the rest frozen on their triples, and that exact model is
-/// solved warm-started from the incumbent, so each step is never worse. Each kind's size adapts:
-/// a neighbourhood solved exactly grows the next one of its kind by a quarter (doubles it when it
-/// took under a quarter of its work), one cut by its work shrinks it by 30 %. Stops when
-/// `budget` is spent, when `obj` reaches `bound`, or when a neighbourhood covering the whole
-/// problem has been solved exactly (then the plan is proven optimal). Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of
-/// neighbourhoods, and the plan, depend on the work done, not on the machine's speed: only the
-/// budget's wall-clock deadline can end the search at a machine-dependent point. Returns the
-/// plan, whether it is proven optimal, the size of the last model and the units of work used.
+/// Large-neighbourhood search from a feasible `plan` (ALNS). In turn a neighbourhood of one of
+/// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success), its cases are freed on its
+/// triples, the rest frozen on their triples, and that exact model is solved warm-started from
+/// the incumbent, so each step is never worse. Each kind's size adapts: a neighbourhood solved
+/// exactly grows the next one of its kind by a quarter (doubles it when it took under a quarter
+/// of its work), one cut by its work shrinks it by 30 %.
+///
+/// Stops when `budget` is spent, when `obj` reaches `bound`, or when a neighbourhood covering
+/// the whole problem has been solved exactly (then the plan is proven optimal). With
+/// `before_full_model` (the short search before the full model) the first neighbourhood, once,
+/// frees every scheduled case on the lists of its own date (each date's lists, theatres and
+/// surgeons chosen again with the dates kept), no neighbourhood frees more than
+/// [`HYBRID_LARGEST`] of the triples, and the search stops after [`HYBRID_PATIENCE`]
+/// neighbourhoods in a row without a gain.
+///
+/// Each neighbourhood gets [`STEP_WORK`] units of work, so the sequence of neighbourhoods, and
+/// the plan, depend on the work done, not on the machine's speed: only the budget's wall-clock
+/// deadline can end the search at a machine-dependent point. Returns the plan, whether it is
+/// proven optimal, the size of the last model and the units of work used.
+#[allow(clippy::too_many_arguments)]
 pub fn lns(
     inst: &Instance,
     full: &Candidates,
@@ -348,9 +390,16 @@ pub fn lns(
     bound_int: Option<i64>,
     opts: &SolveOptions,
     budget: Budget,
+    before_full_model: bool,
     notes: &mut Vec<String>,
 ) -> Result<(Plan, bool, ModelSize, f64), SolveError> {
     let (mut plan, mut obj) = start;
+    // Before the full model no neighbourhood is the whole problem: that is the full model's.
+    let largest = if before_full_model {
+        ((full.triples.len() as f64 * HYBRID_LARGEST) as usize).max(MIN_TRIPLES)
+    } else {
+        full.triples.len()
+    };
     let mut search = Search::new(inst, full);
     let mut draws = Draws(SplitMix64::new(0x5EED_0000_0000_0000 ^ u64::from(opts.seed)));
     let mut arms: Vec<Arm> = KINDS
@@ -368,8 +417,33 @@ pub fn lns(
         })
         .collect();
     let (mut steps, mut cut_by_time, mut proven) = (0usize, 0usize, false);
+    // Neighbourhoods in a row without a gain.
+    let mut fruitless = 0;
     let mut size = (0, 0);
     let mut work = 0.0;
+    // Before the full model, first, once: every scheduled case free on the lists of its own
+    // date, so each date's lists, theatres and surgeons are chosen again with the dates kept
+    // (small there, and solved fast; above `FULL_MODEL_LIMIT` it took the little time left
+    // after the day-restricted model and was dropped: decision 70).
+    let mut same_date = None;
+    if before_full_model && !budget.spent() && bound_int.is_none_or(|b| obj > b) {
+        let current = placed(inst, &plan);
+        let freed = search.same_date(&current);
+        let o = explore(inst, full, &freed, &current, &plan, opts, budget)?;
+        tracing::debug!(kind = "same date", free = freed.triples, obj, new = ?o.best.as_ref().map(|b| b.1), status = ?o.status, "neighbourhood");
+        work += o.work;
+        size = o.size;
+        steps += 1;
+        if o.status == highs::HighsModelStatus::ReachedTimeLimit {
+            cut_by_time += 1;
+        }
+        let before = obj;
+        if let Some((pl, o_obj)) = o.best.filter(|b| b.1 < obj) {
+            plan = pl;
+            obj = o_obj;
+        }
+        same_date = Some(before - obj);
+    }
     while seconds_left(budget.deadline) > 0.5
         && !budget.less(work).spent()
         && !opts.stop.is_raised()
@@ -377,6 +451,9 @@ pub fn lns(
     {
         if bound_int.is_some_and(|b| obj <= b) {
             break; // proven optimal
+        }
+        if before_full_model && fruitless >= HYBRID_PATIENCE {
+            break;
         }
         let total: f64 = arms.iter().map(|a| a.weight).sum();
         let mut pick = draws.unit() * total;
@@ -388,34 +465,9 @@ pub fn lns(
             }
             pick -= arm.weight;
         }
-        let mut current: Vec<Option<Placement>> = vec![None; inst.procedures.len()];
-        for pl in &plan {
-            current[pl.procedure] = Some(*pl);
-        }
-        let freed = search.draw(KINDS[a], arms[a].target, &current, &mut draws);
-        let forced: Vec<bool> = current
-            .iter()
-            .zip(&freed.free)
-            .map(|(c, &f)| c.is_some() && !f)
-            .collect();
-        let sub = full.subset(
-            inst,
-            |t| {
-                if freed.free[t.p] {
-                    (freed.allows)(t)
-                } else {
-                    current[t.p].is_some_and(|pl| pl.session == t.k && pl.surgeon == t.s)
-                }
-            },
-            forced,
-        );
-        // A neighbourhood's own wall-clock cap is generous (three times its work): under load
-        // it is the work that ends it, so the plan does not change with the machine's speed.
-        let step = (budget.less(work))
-            .with_work(STEP_WORK)
-            .capped(Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK));
-        let mut local = Vec::new();
-        let o = optimise(inst, &sub, Some(&plan), opts, step, &mut local)?;
+        let current = placed(inst, &plan);
+        let freed = search.draw(KINDS[a], arms[a].target.min(largest), &current, &mut draws);
+        let o = explore(inst, full, &freed, &current, &plan, opts, budget.less(work))?;
         tracing::debug!(kind = ?KINDS[a], target = arms[a].target, free = freed.triples, obj, new = ?o.best.as_ref().map(|b| b.1), status = ?o.status, "neighbourhood");
         work += o.work;
         size = o.size;
@@ -426,10 +478,12 @@ pub fn lns(
         }
         let solved_exactly = o.status == highs::HighsModelStatus::Optimal && o.best.is_some();
         let mut score = if solved_exactly { SCORE_SOLVED } else { SCORE_CUT };
+        fruitless += 1;
         if let Some((pl, o_obj)) = o.best {
             if o_obj < obj {
                 plan = pl;
                 obj = o_obj;
+                fruitless = 0;
                 arms[a].wins += 1;
                 // An improvement found in a neighbourhood that was not solved in its work
                 // counts half: a smaller one of that kind may find it sooner.
@@ -454,7 +508,7 @@ pub fn lns(
             } else {
                 arms[a].target + arms[a].target / 4
             };
-            arms[a].target = grown.max(freed.triples + 1);
+            arms[a].target = grown.max(freed.triples + 1).min(largest);
         } else {
             arms[a].target = (arms[a].target * 7 / 10).max(MIN_TRIPLES);
         }
@@ -467,11 +521,55 @@ pub fn lns(
     let kinds: Vec<String> = (KINDS.iter().zip(&arms))
         .map(|(k, a)| format!("{k:?} {}/{}", a.wins, a.tries))
         .collect();
+    let first = same_date.map_or(String::new(), |gain| format!(", the dates kept first (gain {gain})"));
     notes.push(format!(
-        "neighbourhood search: {steps} neighbourhoods{cut}, improvements per kind {} ({work:.1} units of work)",
+        "neighbourhood search: {steps} neighbourhoods{cut}{first}, improvements per kind {} ({work:.1} units of work)",
         kinds.join(", ")
     ));
     Ok(((plan, obj), proven, size, work))
+}
+
+/// Per case its placement in `plan` (`None`: unscheduled).
+fn placed(inst: &Instance, plan: &[Placement]) -> Vec<Option<Placement>> {
+    let mut current = vec![None; inst.procedures.len()];
+    for pl in plan {
+        current[pl.procedure] = Some(*pl);
+    }
+    current
+}
+
+/// Solves one neighbourhood warm-started from `plan` (whose placements are `current`): its free
+/// cases on their allowed triples, every other case on its own triple, within [`STEP_WORK`] of
+/// `budget`. A neighbourhood's own wall-clock cap is generous (three times its work): under load
+/// it is the work that ends it, so the plan does not change with the machine's speed.
+fn explore(
+    inst: &Instance,
+    full: &Candidates,
+    freed: &Freed,
+    current: &[Option<Placement>],
+    plan: &[Placement],
+    opts: &SolveOptions,
+    budget: Budget,
+) -> Result<super::driver::Optimised, SolveError> {
+    let forced: Vec<bool> = (current.iter().zip(&freed.free))
+        .map(|(c, &f)| c.is_some() && !f)
+        .collect();
+    let sub = full.subset(
+        inst,
+        |t| {
+            if freed.free[t.p] {
+                (freed.allows)(t)
+            } else {
+                current[t.p].is_some_and(|pl| pl.session == t.k && pl.surgeon == t.s)
+            }
+        },
+        forced,
+    );
+    let step = budget
+        .with_work(STEP_WORK)
+        .capped(Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK));
+    let mut local = Vec::new();
+    optimise(inst, &sub, Some(plan), opts, step, &mut local)
 }
 
 /// The day-level relaxation: per case its chosen date (`None` = unscheduled), the bound, and the

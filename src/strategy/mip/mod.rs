@@ -214,6 +214,11 @@ impl Job<'_> {
         .less(used)
     }
 
+    /// `share` of the work limit, or of the time limit taken as units of work.
+    fn units(&self, share: f64) -> f64 {
+        self.opts.work_limit.unwrap_or(self.opts.time_limit.max(0.0)) * share
+    }
+
     /// A phase's budget: `share` of the work limit, or of the time limit taken as units of work,
     /// so that where the phase ends does not depend on the machine's speed. Without a work limit
     /// its wall clock is also capped, at [`PHASE_WALL_SLACK`] times its share but no later than
@@ -221,7 +226,7 @@ impl Job<'_> {
     /// phases time.
     fn phase(&self, share: f64) -> Budget {
         let limit = self.opts.time_limit.max(0.0);
-        let units = self.opts.work_limit.unwrap_or(limit) * share;
+        let units = self.units(share);
         let cap_share = (share * PHASE_WALL_SLACK).min((1.0 + share) / 2.0);
         let budget = Budget {
             deadline: self.deadline,
@@ -232,6 +237,21 @@ impl Job<'_> {
         } else {
             budget.capped(self.started + Duration::from_secs_f64(limit * cap_share))
         }
+    }
+
+    /// A slice of `share` of the limit, after `used` units of work: that share of the work
+    /// limit, or of the time limit taken as units of work, within what is left. Without a work
+    /// limit its wall clock is also capped at [`PHASE_WALL_SLACK`] times its share, and no later
+    /// than halfway to the time limit.
+    fn slice(&self, used: f64, share: f64) -> Budget {
+        let limit = self.opts.time_limit.max(0.0);
+        let budget = self.rest(used).with_work(self.units(share));
+        if self.opts.work_limit.is_some() {
+            return budget;
+        }
+        let now = Instant::now();
+        let halfway = now + self.deadline.saturating_duration_since(now) / 2;
+        budget.capped(halfway.min(now + Duration::from_secs_f64(limit * share * PHASE_WALL_SLACK)))
     }
 }
 
@@ -423,8 +443,8 @@ fn full_model(job: &Job, start: Option<&[Placement]>, used: f64, notes: &mut Vec
 }
 
 /// Step 4, larger models: first a day-level relaxation (bound) and a day-restricted plan (a far
-/// better start than the heuristics), then the full model from that plan, or, above
-/// `full_model_limit`, neighbourhood search.
+/// better start than the heuristics), then a short neighbourhood search from that plan and the
+/// full model from its plan, or, above `full_model_limit`, neighbourhood search alone.
 fn decomposition(
     job: &Job,
     warm: Option<&[Placement]>,
@@ -433,7 +453,9 @@ fn decomposition(
 ) -> Result<Found, SolveError> {
     let triples = job.cands.triples.len();
     // Shares of the limit, in units of work: the relaxation stops at the first, the
-    // day-restricted model at the second (or at a 0.5 % gap, usually much earlier).
+    // day-restricted model at the second (or at a 0.5 % gap, usually much earlier). Above
+    // `full_model_limit`, 0.6 instead of 0.85 was measured and rejected (decision 70): cut
+    // earlier, the restricted model's plan can be far worse (IHTC i19 and i27: 22–29 % gaps).
     let (relax_share, plan_share) = if triples <= full_model_limit {
         (0.15, 0.35)
     } else {
@@ -449,9 +471,34 @@ fn decomposition(
         notes,
     )?;
     if triples <= full_model_limit {
-        notes.push(format!(
-            "{triples} eligible triples: full model from the day-restricted plan"
-        ));
+        let (start, used) = match start {
+            Some(plan) if !job.opts.without.hybrid_search => {
+                notes.push(format!(
+                    "{triples} eligible triples: a short neighbourhood search, then the full model, from the day-restricted plan"
+                ));
+                let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
+                let slice = job.slice(used, decompose::HYBRID_SEARCH_SHARE);
+                let (plan, _, size, w) =
+                    decompose::lns(job.inst, job.cands, plan, bound_int, job.opts, slice, true, notes)?;
+                if bound_int.is_some_and(|b| plan.1 <= b) {
+                    // The plan meets the relaxation's bound: proven, no full model needed.
+                    return Ok(Found {
+                        best: Some(plan),
+                        bound: relax_bound,
+                        size,
+                        status: HighsModelStatus::Optimal,
+                        by_work: false,
+                    });
+                }
+                (Some(plan), used + w)
+            }
+            start => {
+                notes.push(format!(
+                    "{triples} eligible triples: full model from the day-restricted plan"
+                ));
+                (start, used)
+            }
+        };
         let start_placements = start.as_ref().map(|(pl, _)| pl.as_slice());
         let found = full_model(job, start_placements.or(warm), used, notes)?;
         let best = match (found.best, start) {
@@ -477,8 +524,16 @@ fn decomposition(
             });
         };
         let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
-        let (plan, proven, size, lns_work) =
-            decompose::lns(job.inst, job.cands, start, bound_int, job.opts, job.rest(used), notes)?;
+        let (plan, proven, size, lns_work) = decompose::lns(
+            job.inst,
+            job.cands,
+            start,
+            bound_int,
+            job.opts,
+            job.rest(used),
+            false,
+            notes,
+        )?;
         // A neighbourhood that was the whole problem, solved to optimality, proves the plan.
         let relax_bound = if proven { Some(plan.1 as f64) } else { relax_bound };
         let by_work = job.rest(used + lns_work).work_spent();
