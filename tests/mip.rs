@@ -758,9 +758,11 @@ fn mid_sized_instances_get_a_short_neighbourhood_search_before_the_full_model() 
     assert!(
         notes
             .iter()
-            .any(|n| n.contains("a short neighbourhood search, then the full model")),
+            .any(|n| n.ends_with("full model from the day-restricted plan, after a short neighbourhood search")),
         "{notes:?}"
     );
+    let (method, _) = rebook::bench::scale::Method::from_notes(notes);
+    assert_eq!(method, rebook::bench::scale::Method::Hybrid, "{notes:?}");
     let out = rebook::io::schedule::to_file(&inst, "mip", &a, Value::Null);
     let report = check(&inst, &out);
     assert!(report.is_ok(), "{:?}", report.violations);

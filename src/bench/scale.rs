@@ -110,8 +110,8 @@ pub fn peak_rss_kib(pid: &str) -> Option<u64> {
 pub enum Method {
     /// The full model with its lazy cuts (up to `HYBRID_FROM` eligible triples).
     Full,
-    /// The day-level relaxation and day-restricted plan, then the full model from that plan
-    /// (up to `FULL_MODEL_LIMIT` triples).
+    /// The day-level relaxation and day-restricted plan, a short neighbourhood search, then the
+    /// full model from its plan (up to `FULL_MODEL_LIMIT` triples).
     Hybrid,
     /// The relaxation, the day-restricted plan and neighbourhood search (above
     /// `FULL_MODEL_LIMIT` triples).

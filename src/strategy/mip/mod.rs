@@ -474,7 +474,7 @@ fn decomposition(
         let (start, used) = match start {
             Some(plan) if !job.opts.without.hybrid_search => {
                 notes.push(format!(
-                    "{triples} eligible triples: a short neighbourhood search, then the full model, from the day-restricted plan"
+                    "{triples} eligible triples: full model from the day-restricted plan, after a short neighbourhood search"
                 ));
                 let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
                 let slice = job.slice(used, decompose::HYBRID_SEARCH_SHARE);
