@@ -481,7 +481,10 @@ fn decomposition(
                 let (plan, _, size, w) =
                     decompose::lns(job.inst, job.cands, plan, bound_int, job.opts, slice, true, notes)?;
                 if bound_int.is_some_and(|b| plan.1 <= b) {
-                    // The plan meets the relaxation's bound: proven, no full model needed.
+                    notes.push(
+                        "the plan meets the day-level relaxation's bound: proven optimal, the full model is not needed"
+                            .into(),
+                    );
                     return Ok(Found {
                         best: Some(plan),
                         bound: relax_bound,
