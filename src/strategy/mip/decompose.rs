@@ -6,7 +6,8 @@
 //! and the full model runs from it, and above it step 3 replaces the full model. Where the full
 //! assignment model has more than [`FULL_MODEL_LIMIT`] eligible triples, HiGHS stalls (on
 //! IHTC-2024 instances of 400–500 cases and ~50,000 binaries it did not even finish the root LP
-//! in 60 s, and its incumbents stayed 20–30 % above the best-known values). There, the MIP works in three steps, each exact on every rule:
+//! in 60 s, and its incumbents stayed 20–30 % above the best-known values). There, the MIP works
+//! in three steps, each exact on every rule:
 //!
 //! 1. **Day-level relaxation.** Variables `w[p,δ]` (case *p* on date δ, for dates where it has a
 //!    triple), `z[p]` (unscheduled) and `o[k]` (list *k* with an open cost is used). Per case
@@ -34,7 +35,7 @@
 //!    dates kept, each date's lists, theatres and surgeons chosen again).
 
 use super::candidates::{Candidates, Triple};
-use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Plan};
+use super::driver::{optimise, run_audited, seconds_left, Budget, ModelSize, Optimised, Plan};
 use crate::generate::rng::SplitMix64;
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
@@ -364,11 +365,11 @@ impl<'a> Search<'a> {
 }
 
 /// Large-neighbourhood search from a feasible `plan` (ALNS). In turn a neighbourhood of one of
-/// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success), its cases are freed on its
-/// triples, the rest frozen on their triples, and that exact model is solved warm-started from
-/// the incumbent, so each step is never worse. Each kind's size adapts: a neighbourhood solved
-/// exactly grows the next one of its kind by a quarter (doubles it when it took under a quarter
-/// of its work), one cut by its work shrinks it by 30 %.
+/// the [`Kind`]s is drawn (by roulette over weights that follow each kind's recent success),
+/// its cases are freed on its triples, the rest frozen on their triples, and that exact model
+/// is solved warm-started from the incumbent, so each step is never worse. Each kind's size
+/// adapts: a neighbourhood solved exactly grows the next one of its kind by a quarter (doubles
+/// it when it took under a quarter of its work), one cut by its work shrinks it by 30 %.
 ///
 /// Stops when `budget` is spent, when `obj` reaches `bound`, or when a neighbourhood covering
 /// the whole problem has been solved exactly (then the plan is proven optimal). With
@@ -550,7 +551,7 @@ fn explore(
     plan: &[Placement],
     opts: &SolveOptions,
     budget: Budget,
-) -> Result<super::driver::Optimised, SolveError> {
+) -> Result<Optimised, SolveError> {
     let forced: Vec<bool> = (current.iter().zip(&freed.free))
         .map(|(c, &f)| c.is_some() && !f)
         .collect();

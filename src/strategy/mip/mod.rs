@@ -470,13 +470,13 @@ fn decomposition(
         job.phase(plan_share),
         notes,
     )?;
+    let bound_int = relax_bound.map(|b| rounded_up(b) as i64);
     if triples <= full_model_limit {
         let (start, used) = match start {
             Some(plan) if !job.opts.without.hybrid_search => {
                 notes.push(format!(
                     "{triples} eligible triples: full model from the day-restricted plan, after a short neighbourhood search"
                 ));
-                let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
                 let slice = job.slice(used, decompose::HYBRID_SEARCH_SHARE);
                 let (plan, _, size, w) =
                     decompose::lns(job.inst, job.cands, plan, bound_int, job.opts, slice, true, notes)?;
@@ -526,7 +526,6 @@ fn decomposition(
                 by_work: false,
             });
         };
-        let bound_int = relax_bound.map(|b| (b - 1e-6).ceil() as i64);
         let (plan, proven, size, lns_work) = decompose::lns(
             job.inst,
             job.cands,
@@ -587,6 +586,12 @@ fn never_worse_than_warm(
     Ok(plan)
 }
 
+/// A dual bound rounded up to the integer it proves (every objective is an integer), allowing
+/// for HiGHS's tolerance.
+fn rounded_up(bound: f64) -> f64 {
+    (bound - 1e-6).ceil()
+}
+
 /// Step 6: the status, bound and gap of a plan of `objective`. The bound is valid for the exact
 /// problem (cuts only remove infeasible plans); the objective is an integer, so the bound rounds
 /// up.
@@ -597,7 +602,7 @@ fn verdict(
     last_status: HighsModelStatus,
     by_work: bool,
 ) -> (Status, Option<f64>, Option<f64>) {
-    let bound_int = bound.map(|b| (b - 1e-6).ceil().min(objective as f64));
+    let bound_int = bound.map(|b| rounded_up(b).min(objective as f64));
     let gap = bound_int.map(|b| {
         if objective == 0 {
             0.0
