@@ -690,6 +690,20 @@ fn trust_of_300() -> Instance {
         .expect("the generated trust validates")
 }
 
+/// `sol` passes the checker at the objective it reports, and is no worse than the
+/// day-restricted plan its notes name.
+fn checks_and_is_no_worse_than_the_day_plan(inst: &Instance, sol: &Solution) {
+    let out = rebook::io::schedule::to_file(inst, "mip", sol, Value::Null);
+    let report = check(inst, &out);
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert_eq!(out.objective, schedule::objective(inst, &sol.placements).total);
+    let day_plan = (sol.solver.notes.iter())
+        .find_map(|n| n.strip_prefix("day-restricted model: objective "))
+        .map(|o| o.split(' ').next().unwrap().parse::<i64>().unwrap())
+        .unwrap_or_else(|| panic!("{:?}", sol.solver.notes));
+    assert!(out.objective <= day_plan, "{} > {day_plan}", out.objective);
+}
+
 /// The adaptive neighbourhood search (the decomposition forced on a generated 300-case trust,
 /// bounded by work so that it is deterministic): its plan passes the checker at the objective it
 /// reports and is never worse than the day-restricted plan it starts from; the same options give
@@ -705,15 +719,7 @@ fn neighbourhood_search_draws_several_kinds_and_its_plan_checks() {
         ..SolveOptions::default()
     };
     let a = rebook::strategy::mip::solve_with_limit(&inst, &opts, 0).unwrap();
-    let out = rebook::io::schedule::to_file(&inst, "mip", &a, Value::Null);
-    let report = check(&inst, &out);
-    assert!(report.is_ok(), "{:?}", report.violations);
-    assert_eq!(out.objective, schedule::objective(&inst, &a.placements).total);
-    let day_plan = (a.solver.notes.iter())
-        .find_map(|n| n.strip_prefix("day-restricted model: objective "))
-        .map(|o| o.split(' ').next().unwrap().parse::<i64>().unwrap())
-        .unwrap_or_else(|| panic!("{:?}", a.solver.notes));
-    assert!(out.objective <= day_plan, "{} > {day_plan}", out.objective);
+    checks_and_is_no_worse_than_the_day_plan(&inst, &a);
     let kinds = tries_per_kind(&a);
     assert_eq!(kinds.len(), 5, "{kinds:?}");
     let tried = kinds.iter().filter(|(_, _, t)| *t > 0).count();
@@ -763,15 +769,7 @@ fn mid_sized_instances_get_a_short_neighbourhood_search_before_the_full_model() 
     );
     let (method, _) = rebook::bench::scale::Method::from_notes(notes);
     assert_eq!(method, rebook::bench::scale::Method::Hybrid, "{notes:?}");
-    let out = rebook::io::schedule::to_file(&inst, "mip", &a, Value::Null);
-    let report = check(&inst, &out);
-    assert!(report.is_ok(), "{:?}", report.violations);
-    assert_eq!(out.objective, schedule::objective(&inst, &a.placements).total);
-    let day_plan = (notes.iter())
-        .find_map(|n| n.strip_prefix("day-restricted model: objective "))
-        .map(|o| o.split(' ').next().unwrap().parse::<i64>().unwrap())
-        .unwrap_or_else(|| panic!("{notes:?}"));
-    assert!(out.objective <= day_plan, "{} > {day_plan}", out.objective);
+    checks_and_is_no_worse_than_the_day_plan(&inst, &a);
     let tried: usize = tries_per_kind(&a).iter().map(|(_, _, t)| t).sum();
     let first = notes.iter().any(|n| n.contains("the dates kept first"));
     assert!(first || tried > 0, "no neighbourhood solved: {notes:?}");
