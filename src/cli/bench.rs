@@ -153,8 +153,8 @@ pub struct BenchIhtcArgs {
     /// Switch parts of the MIP's search off, to measure what each buys (docs/BENCHMARKS.md,
     /// "What each idea bought"): symmetry (the rows between interchangeable lists),
     /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort),
-    /// hybrid-search (no neighbourhood search before the full model on mid-sized instances).
-    /// Comma-separated.
+    /// hybrid-search (no neighbourhood search before the full model on mid-sized instances),
+    /// parts (every model solved whole, not part by part when it falls apart). Comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     without: Vec<SearchPart>,
 }
@@ -166,6 +166,7 @@ enum SearchPart {
     Neighbourhoods,
     Heuristics,
     HybridSearch,
+    Parts,
 }
 
 /// The parts switched off, as the strategies take them.
@@ -177,6 +178,7 @@ fn without(parts: &[SearchPart]) -> crate::strategy::Without {
             SearchPart::Neighbourhoods => w.neighbourhoods = true,
             SearchPart::Heuristics => w.heuristics = true,
             SearchPart::HybridSearch => w.hybrid_search = true,
+            SearchPart::Parts => w.parts = true,
         }
     }
     w

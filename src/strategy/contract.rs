@@ -51,6 +51,8 @@ pub struct Without {
     /// No neighbourhood search between the day-restricted plan and the full model on mid-sized
     /// instances (the full model straight from the day-restricted plan, as before).
     pub hybrid_search: bool,
+    /// Every model solved whole, as before, even when it falls apart into independent parts.
+    pub parts: bool,
 }
 
 /// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.

@@ -30,6 +30,9 @@ pub struct Candidates {
     /// Cases whose booking must be kept (rule 11, SPEC.md section 8): their only triples are in
     /// the booked session and they are always scheduled (no `z` column).
     pub must_keep: Vec<bool>,
+    /// Cases left to another model: the candidates of one independent part of a model
+    /// ([`Candidates::part`]) neither place nor cost the other parts' cases.
+    pub outside: Vec<bool>,
 }
 
 /// Does any safe-hours rule (6–10) apply to new duty items?
@@ -107,6 +110,7 @@ impl Candidates {
             staff_index,
             limits_pruned,
             must_keep,
+            outside: vec![false; inst.procedures.len()],
         }
     }
 
@@ -140,6 +144,80 @@ impl Candidates {
             staff_index,
             limits_pruned: self.limits_pruned.clone(),
             must_keep: self.must_keep.clone(),
+            outside: self.outside.clone(),
         }
     }
+
+    /// The candidates of one independent part (see [`parts`]): the triples `part` (indices into
+    /// these candidates' triples), with every case that has none of them left outside.
+    pub fn part(&self, inst: &Instance, part: &[usize]) -> Candidates {
+        let mut inside = vec![false; self.triples.len()];
+        for &t in part {
+            inside[t] = true;
+        }
+        let mut mine = vec![false; inst.procedures.len()];
+        for &t in part {
+            mine[self.triples[t].p] = true;
+        }
+        let index: BTreeMap<Triple, usize> = self.triples.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        let mut sub = self.subset(inst, |t| inside[index[t]], self.forced.clone());
+        sub.outside = (0..inst.procedures.len())
+            .map(|p| self.outside[p] || !mine[p])
+            .collect();
+        sub
+    }
+
+    /// The unscheduled cost of the cases no triple can take (and that no other model places):
+    /// a constant of every plan of this model.
+    pub fn nowhere_cost(&self, inst: &Instance) -> i64 {
+        (0..inst.procedures.len())
+            .filter(|&p| self.by_case[p].is_empty() && !self.outside[p])
+            .map(|p| crate::schedule::unscheduled_cost(inst, p))
+            .sum()
+    }
+}
+
+/// The independent parts of the model of `c`: groups of triples (indices, ascending; parts in
+/// order of their first triple) such that no row of the model, and no lazy cut, joins two
+/// groups. Triples are joined when they are of the same case (family 1), on the same date (every
+/// row about a list, a theatre, or a surgeon's day: families 2–4, 9 and 10), or, when a
+/// safe-hours rule applies, of the same surgeon (families 5–8 and the cuts span dates). The
+/// objective is a sum over triples and lists, so each part can be solved alone and the plans put
+/// together: the optimum of the whole is the sum of the parts' optima. A model whose cases keep
+/// their dates (the day-restricted model, a neighbourhood of dates kept) falls apart by date
+/// when no safe-hours rule applies, as on the IHTC instances.
+pub fn parts(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let by_surgeon = hours_rules_active(inst);
+    let mut parent: Vec<usize> = (0..c.triples.len()).collect();
+    let mut first_of_case: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut first_of_date: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+    let mut first_of_surgeon: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, t) in c.triples.iter().enumerate() {
+        let mut firsts = vec![
+            *first_of_case.entry(t.p).or_insert(i),
+            *first_of_date.entry(inst.sessions[t.k].date).or_insert(i),
+        ];
+        if by_surgeon {
+            firsts.push(*first_of_surgeon.entry(t.s).or_insert(i));
+        }
+        for other in firsts {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, other));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..c.triples.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
 }

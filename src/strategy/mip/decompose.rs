@@ -114,7 +114,12 @@ pub fn day_plan(
                 } else {
                     ""
                 };
-                notes.push(format!("day-restricted model: objective {obj}{cut}"));
+                let parts = if o.parts > 1 {
+                    format!(", solved in {} independent parts", o.parts)
+                } else {
+                    String::new()
+                };
+                notes.push(format!("day-restricted model: objective {obj}{cut}{parts}"));
                 if incumbent.as_ref().is_none_or(|(_, b)| obj < *b) {
                     incumbent = Some((pl, obj));
                 }

@@ -3,7 +3,7 @@
 //! lazy cuts. Every solve of the MIP, the decomposition's included, goes through here, so all
 //! use the same options.
 
-use super::candidates::Candidates;
+use super::candidates::{parts, Candidates};
 use super::cuts::violated_cuts;
 use super::highs_ffi::{self, Watch};
 use super::model::{build, warm_vector};
@@ -13,7 +13,7 @@ use crate::strategy::contract::{SolveError, SolveOptions};
 use good_lp::solvers::highs::HighsProblem;
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Rounds of lazy cuts before giving up on improving the warm start.
 const MAX_ROUNDS: usize = 50;
@@ -23,6 +23,10 @@ const MAX_ROUNDS: usize = 50;
 /// better plans within the time limit on the IHTC set (docs/BENCHMARKS.md, "What each idea
 /// bought").
 const HEURISTIC_EFFORT: f64 = 0.3;
+
+/// The least a part of a model solved part by part gets, in seconds and in units of work (or
+/// all that is left, if less), however small its share.
+const PART_FLOOR: f64 = 1.0;
 
 /// A plan with its objective.
 pub type Plan = (Vec<Placement>, i64);
@@ -260,10 +264,107 @@ pub struct Optimised {
     pub work: f64,
     /// The last round was stopped by the work limit.
     pub stopped_by_work: bool,
+    /// Independent parts solved apart (1: the model was solved whole).
+    pub parts: usize,
+}
+
+/// Solves `cands`, part by part when its model falls apart into independent parts
+/// ([`parts`]): the smallest part first, each with the share of what is left of `budget` (work
+/// and wall time) that its triples are of the triples left, so that what a part does not use
+/// passes to the next. The plans of the parts are put together, and the bound is the sum of
+/// theirs. A part that ends with no plan of its own keeps its share of `warm` (the parts are
+/// independent, so that share keeps every rule); with no `warm` either, there is no plan.
+pub fn optimise(
+    inst: &Instance,
+    cands: &Candidates,
+    warm: Option<&[Placement]>,
+    opts: &SolveOptions,
+    budget: Budget,
+    notes: &mut Vec<String>,
+) -> Result<Optimised, SolveError> {
+    let mut parts = if opts.without.parts {
+        Vec::new()
+    } else {
+        parts(inst, cands)
+    };
+    if parts.len() <= 1 {
+        return optimise_whole(inst, cands, warm, opts, budget, notes);
+    }
+    // Smallest first; ties in the order of their first triple (the sort is stable).
+    parts.sort_by_key(Vec::len);
+    tracing::debug!(trust = %inst.trust_id, parts = parts.len(), largest = parts.last().map_or(0, Vec::len), "independent parts");
+    let mut out = Optimised {
+        best: None,
+        bound: Some(cands.nowhere_cost(inst) as f64),
+        status: HighsModelStatus::Optimal,
+        infeasible: false,
+        size: (0, 0),
+        work: 0.0,
+        stopped_by_work: false,
+        parts: parts.len(),
+    };
+    let mut placements: Vec<Placement> = Vec::new();
+    let mut complete = true;
+    let mut left: usize = parts.iter().map(Vec::len).sum();
+    for part in &parts {
+        let share = part.len() as f64 / left as f64;
+        left -= part.len();
+        // At least a little of what is left, however small the part: what it does not use
+        // passes on.
+        let now = Instant::now();
+        let wall = budget.deadline.saturating_duration_since(now);
+        let own = Budget {
+            deadline: now + wall.mul_f64(share).max(wall.min(Duration::from_secs_f64(PART_FLOOR))),
+            work: budget.work.map(|w| {
+                let w = (w - out.work).max(0.0);
+                (w * share).max(w.min(PART_FLOOR))
+            }),
+        };
+        let sub = cands.part(inst, part);
+        let own_warm: Option<Vec<Placement>> = warm.map(|w| {
+            w.iter()
+                .filter(|pl| !sub.by_case[pl.procedure].is_empty())
+                .copied()
+                .collect()
+        });
+        let o = optimise_whole(inst, &sub, own_warm.as_deref(), opts, own, notes)?;
+        out.work += o.work;
+        out.size = (out.size.0 + o.size.0, out.size.1 + o.size.1);
+        out.stopped_by_work |= o.stopped_by_work;
+        if o.infeasible {
+            out.infeasible = true;
+            out.best = None;
+            out.status = o.status;
+            return Ok(out);
+        }
+        if o.status != HighsModelStatus::Optimal && out.status == HighsModelStatus::Optimal {
+            // A part that did not start had no time left.
+            out.status = match o.status {
+                HighsModelStatus::NotSet => HighsModelStatus::ReachedTimeLimit,
+                other => other,
+            };
+        }
+        out.bound = out.bound.zip(o.bound).map(|(a, b)| a + b);
+        match (o.best, own_warm) {
+            (Some((pl, _)), _) => placements.extend(pl),
+            (None, Some(w)) => {
+                placements.extend(w);
+                if out.status == HighsModelStatus::Optimal {
+                    out.status = HighsModelStatus::ReachedTimeLimit;
+                }
+            }
+            (None, None) => complete = false,
+        }
+    }
+    if complete {
+        let obj = schedule::objective(inst, &placements).total;
+        out.best = Some((placements, obj));
+    }
+    Ok(out)
 }
 
 /// Solves `cands` with lazy shift-chain cuts until the plan keeps every rule or time runs out.
-pub fn optimise(
+fn optimise_whole(
     inst: &Instance,
     cands: &Candidates,
     warm: Option<&[Placement]>,
@@ -279,6 +380,7 @@ pub fn optimise(
         size: (0, 0),
         work: 0.0,
         stopped_by_work: false,
+        parts: 1,
     };
     let mut cuts: Vec<Vec<usize>> = Vec::new();
     let mut rounds = 0;

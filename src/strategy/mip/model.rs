@@ -147,7 +147,10 @@ fn objective(
     for (p, (ts, zp)) in c.by_case.iter().zip(z.iter_mut()).enumerate() {
         let unscheduled = schedule::unscheduled_cost(inst, p) as f64;
         if ts.is_empty() {
-            nowhere += unscheduled;
+            // A case of another part is that part's to place and to cost.
+            if !c.outside[p] {
+                nowhere += unscheduled;
+            }
             continue;
         }
         for &t in ts {
