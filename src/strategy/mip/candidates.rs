@@ -122,11 +122,28 @@ impl Candidates {
 
     /// The candidates restricted to the triples `keep` accepts, with `forced` cases.
     pub fn subset(&self, inst: &Instance, keep: impl Fn(&Triple) -> bool, forced: Vec<bool>) -> Candidates {
+        let kept = self.triples.iter().filter(|t| keep(t)).copied();
+        self.of_triples(inst, kept, forced)
+    }
+
+    /// The candidates of one independent part (see [`parts`]): the triples `part` (indices into
+    /// these candidates' triples, ascending), with every case that has none of them left
+    /// outside.
+    pub fn part(&self, inst: &Instance, part: &[usize]) -> Candidates {
+        let mut sub = self.of_triples(inst, part.iter().map(|&t| self.triples[t]), self.forced.clone());
+        for (p, out) in sub.outside.iter_mut().enumerate() {
+            *out = *out || sub.by_case[p].is_empty();
+        }
+        sub
+    }
+
+    /// These candidates with only `triples` (a subsequence of theirs), with `forced` cases.
+    fn of_triples(&self, inst: &Instance, kept: impl Iterator<Item = Triple>, forced: Vec<bool>) -> Candidates {
         let mut triples = Vec::new();
         let mut by_case = vec![Vec::new(); inst.procedures.len()];
-        for t in self.triples.iter().filter(|t| keep(t)) {
+        for t in kept {
             by_case[t.p].push(triples.len());
-            triples.push(*t);
+            triples.push(t);
         }
         let mut staff: Vec<(usize, usize)> = triples
             .iter()
@@ -146,25 +163,6 @@ impl Candidates {
             must_keep: self.must_keep.clone(),
             outside: self.outside.clone(),
         }
-    }
-
-    /// The candidates of one independent part (see [`parts`]): the triples `part` (indices into
-    /// these candidates' triples), with every case that has none of them left outside.
-    pub fn part(&self, inst: &Instance, part: &[usize]) -> Candidates {
-        let mut inside = vec![false; self.triples.len()];
-        for &t in part {
-            inside[t] = true;
-        }
-        let mut mine = vec![false; inst.procedures.len()];
-        for &t in part {
-            mine[self.triples[t].p] = true;
-        }
-        let index: BTreeMap<Triple, usize> = self.triples.iter().enumerate().map(|(i, &t)| (t, i)).collect();
-        let mut sub = self.subset(inst, |t| inside[index[t]], self.forced.clone());
-        sub.outside = (0..inst.procedures.len())
-            .map(|p| self.outside[p] || !mine[p])
-            .collect();
-        sub
     }
 
     /// The unscheduled cost of the cases no triple can take (and that no other model places):

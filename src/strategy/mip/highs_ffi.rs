@@ -7,15 +7,22 @@
 use crate::strategy::contract::{SolverLog, StopFlag};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::Instant;
 
 /// What HiGHS's callbacks see during a run: the stop flag, the work limit (in simplex
-/// iterations for this model), where its log goes, and the iterations done so far.
+/// iterations for this model), where its log goes, the iterations done so far, and the soft end
+/// of the run.
 pub struct Watch<'a> {
     pub stop: &'a StopFlag,
     pub iteration_limit: Option<i64>,
     pub log: Option<(&'a SolverLog, &'a str)>,
     pub iterations: AtomicI64,
     pub stopped_by_work: AtomicBool,
+    /// The soft end (a time, and iterations with a work limit): past either, the run stops as
+    /// soon as it has a plan.
+    pub soft: Option<(Instant, Option<i64>)>,
+    /// The run was stopped at its soft end by time.
+    pub stopped_soft_by_time: AtomicBool,
 }
 
 /// Registers [`on_highs_event`] on `model` with `watch` as its data, and starts the interrupt
@@ -73,6 +80,17 @@ unsafe extern "C" fn on_highs_event(
         if watch.iteration_limit.is_some_and(|limit| done >= limit) {
             watch.stopped_by_work.store(true, Ordering::Relaxed);
             interrupt = true;
+        }
+        // SAFETY: as above.
+        let has_plan = unsafe { (*out).mip_primal_bound }.is_finite();
+        if let Some((at, iterations)) = watch.soft.filter(|_| has_plan && !interrupt) {
+            if iterations.is_some_and(|limit| done >= limit) {
+                watch.stopped_by_work.store(true, Ordering::Relaxed);
+                interrupt = true;
+            } else if Instant::now() >= at {
+                watch.stopped_soft_by_time.store(true, Ordering::Relaxed);
+                interrupt = true;
+            }
         }
     }
     if interrupt && !input.is_null() {

@@ -76,6 +76,14 @@
 //! does not expose. A plan is never worse than its warm start: if HiGHS returns nothing better, the
 //! heuristic plan is kept and the status says so.
 //!
+//! A model that falls apart into independent parts, which no row and no cut joins, is solved part
+//! by part (`driver::optimise`, decision 71): triples are joined when they share a case, a date
+//! (every row about a list, a theatre or a surgeon's day) or, when a safe-hours rule applies, a
+//! surgeon. When the cases keep their dates and no safe-hours rule applies (IHTC's day-restricted
+//! model), that is one part per date. Each part gets the share of what is left that its triples
+//! are of those left, as a soft end: it stops there if it has a plan, else goes on until it has
+//! one. The plans are put together and the bounds added.
+//!
 //! # Files
 //!
 //! `candidates.rs` prunes the triples; `model.rs` builds the model; `driver.rs` runs HiGHS and the
@@ -208,8 +216,8 @@ impl Job<'_> {
     /// when there is one.
     fn rest(&self, used: f64) -> Budget {
         Budget {
-            deadline: self.deadline,
             work: self.opts.work_limit,
+            ..Budget::until(self.deadline)
         }
         .less(used)
     }
@@ -228,10 +236,7 @@ impl Job<'_> {
         let limit = self.opts.time_limit.max(0.0);
         let units = self.units(share);
         let cap_share = (share * PHASE_WALL_SLACK).min((1.0 + share) / 2.0);
-        let budget = Budget {
-            deadline: self.deadline,
-            work: Some(units),
-        };
+        let budget = Budget::until(self.deadline).with_work(units);
         if self.opts.work_limit.is_some() {
             budget
         } else {
