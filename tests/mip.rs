@@ -394,6 +394,20 @@ fn mip_equals_brute_force_on_tiny_instances_with_bookings() {
     }
 }
 
+/// Tiny instance `seed`'s plan passes the checker, reaches the brute-force optimum `best`, and
+/// its bound stays at or below it.
+fn assert_exact(inst: &Instance, sol: &Solution, best: i64, seed: u64) {
+    let file = rebook::io::schedule::to_file(inst, "mip", sol, Value::Null);
+    let report = check(inst, &file);
+    assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
+    assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
+    let bound = sol.solver.bound.unwrap();
+    assert!(
+        bound <= best as f64,
+        "seed {seed}: bound {bound} above the optimum {best}"
+    );
+}
+
 /// The decomposition (forced) on the tiny instances with bookings: its relaxation bound stays a
 /// true lower bound with the `moved` costs and rule 11, and it reaches the brute-force optimum.
 #[test]
@@ -405,15 +419,7 @@ fn decomposition_is_exact_on_tiny_instances_with_bookings() {
         let Some(best) = brute_force(&inst) else { continue };
         let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
-        let report = check(&inst, &file);
-        assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
-        assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
-        let bound = sol.solver.bound.unwrap();
-        assert!(
-            bound <= best as f64,
-            "seed {seed}: bound {bound} above the optimum {best}"
-        );
+        assert_exact(&inst, &sol, best, seed);
         must_keep += (0..inst.procedures.len())
             .filter(|&p| inst.must_keep(p).is_some())
             .count();
@@ -434,15 +440,7 @@ fn decomposition_is_exact_on_tiny_instances() {
         let Some(best) = brute_force(&inst) else { continue };
         let sol = rebook::strategy::mip::solve_with_limit(&inst, &SolveOptions::default(), 0)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
-        let report = check(&inst, &file);
-        assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
-        assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
-        let bound = sol.solver.bound.unwrap();
-        assert!(
-            bound <= best as f64,
-            "seed {seed}: bound {bound} above the optimum {best}"
-        );
+        assert_exact(&inst, &sol, best, seed);
         compared += 1;
     }
     assert!(compared >= 80, "{compared}");
@@ -472,15 +470,7 @@ fn independent_parts_are_solved_apart_and_the_decomposition_stays_exact() {
         };
         let sol =
             rebook::strategy::mip::solve_with_limit(&inst, &exact, 0).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        let file = rebook::io::schedule::to_file(&inst, "mip", &sol, Value::Null);
-        let report = check(&inst, &file);
-        assert!(report.is_ok(), "seed {seed}: {:?}", report.violations);
-        assert_eq!(file.objective, best, "seed {seed}: {:?}", sol.solver.notes);
-        let bound = sol.solver.bound.unwrap();
-        assert!(
-            bound <= best as f64,
-            "seed {seed}: bound {bound} above the optimum {best}"
-        );
+        assert_exact(&inst, &sol, best, seed);
         if sol.solver.notes.iter().any(|n| n.contains("independent parts")) {
             split += 1;
         }

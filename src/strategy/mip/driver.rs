@@ -298,9 +298,11 @@ pub struct Optimised {
 
 /// Solves `cands`, part by part when its model falls apart into independent parts
 /// ([`parts`]): the smallest part first, each with the share of what is left of `budget` (work
-/// and wall time) that its triples are of the triples left, so that what a part does not use
-/// passes to the next. The plans of the parts are put together, and the bound is the sum of
-/// theirs. A part that ends with no plan of its own keeps its share of `warm` (the parts are
+/// and wall time) that its triples are of the triples left, as a soft end ([`Soft`]: a part
+/// without a plan by then goes on until it has one), so that what a part does not use passes to
+/// the next. From cold (no `warm`), only when each part gets at least [`PART_LEAST`] on average;
+/// otherwise the model is solved whole. The plans of the parts are put together, and the bound
+/// is the sum of theirs. A part that ends with no plan of its own keeps its share of `warm` (the parts are
 /// independent, so that share keeps every rule); with no `warm` either, there is no plan.
 pub fn optimise(
     inst: &Instance,
