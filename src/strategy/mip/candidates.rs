@@ -185,37 +185,60 @@ impl Candidates {
 /// their dates (the day-restricted model, a neighbourhood of dates kept) falls apart by date
 /// when no safe-hours rule applies, as on the IHTC instances.
 pub fn parts(inst: &Instance, c: &Candidates) -> Vec<Vec<usize>> {
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     let by_surgeon = hours_rules_active(inst);
-    let mut parent: Vec<usize> = (0..c.triples.len()).collect();
+    let mut joined = UnionFind::new(c.triples.len());
     let mut first_of_case: BTreeMap<usize, usize> = BTreeMap::new();
     let mut first_of_date: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
     let mut first_of_surgeon: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, t) in c.triples.iter().enumerate() {
-        let mut firsts = vec![
-            *first_of_case.entry(t.p).or_insert(i),
-            *first_of_date.entry(inst.sessions[t.k].date).or_insert(i),
+        let firsts = [
+            Some(*first_of_case.entry(t.p).or_insert(i)),
+            Some(*first_of_date.entry(inst.sessions[t.k].date).or_insert(i)),
+            by_surgeon.then(|| *first_of_surgeon.entry(t.s).or_insert(i)),
         ];
-        if by_surgeon {
-            firsts.push(*first_of_surgeon.entry(t.s).or_insert(i));
-        }
-        for other in firsts {
-            let (a, b) = (root(&mut parent, i), root(&mut parent, other));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
+        for other in firsts.into_iter().flatten() {
+            // The smaller root stays the root, so each part is keyed by its first triple.
+            let (a, b) = (joined.find(i), joined.find(other));
+            joined.join(a.max(b), a.min(b));
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..c.triples.len() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
+    joined.groups(0..c.triples.len())
+}
+
+/// Union-find over `0..n`, with path halving: the groups of the independent parts (triples) and
+/// of the bookings that must be kept (cases, `mod.rs`).
+pub struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    pub fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
     }
-    groups.into_values().collect()
+
+    /// The root of `i`'s group.
+    pub fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the groups of `a` and `b`: `a`'s root goes under `b`'s.
+    pub fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        self.parent[a] = b;
+    }
+
+    /// The groups of `members` (in their order within each group), in the order of their roots.
+    pub fn groups(&mut self, members: impl IntoIterator<Item = usize>) -> Vec<Vec<usize>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in members {
+            groups.entry(self.find(i)).or_default().push(i);
+        }
+        groups.into_values().collect()
+    }
 }

@@ -105,7 +105,7 @@ use crate::model::Instance;
 use crate::schedule::{self, Placement, Solution, SolverInfo, Status};
 use crate::strategy::contract::{SolveError, SolveOptions, Strategy};
 use crate::strategy::greedy::Greedy;
-use candidates::Candidates;
+use candidates::{Candidates, UnionFind};
 use driver::{optimise, seconds_left, Budget, ModelSize, Plan};
 use highs::HighsModelStatus;
 use std::collections::BTreeMap;
@@ -380,14 +380,7 @@ fn unkeepable_bookings(job: &Job) -> Option<Vec<usize>> {
         return None;
     }
     // Groups: union-find over the cases, joining cases that share a session or a surgeon.
-    let mut parent: Vec<usize> = (0..inst.procedures.len()).collect();
-    fn root(parent: &mut [usize], mut p: usize) -> usize {
-        while parent[p] != p {
-            parent[p] = parent[parent[p]];
-            p = parent[p];
-        }
-        p
-    }
+    let mut joined = UnionFind::new(inst.procedures.len());
     let mut first_by_session: BTreeMap<usize, usize> = BTreeMap::new();
     let mut first_by_surgeon: BTreeMap<usize, usize> = BTreeMap::new();
     for &p in &kept {
@@ -397,16 +390,12 @@ fn unkeepable_bookings(job: &Job) -> Option<Vec<usize>> {
                 *first_by_session.entry(tr.k).or_insert(p),
                 *first_by_surgeon.entry(tr.s).or_insert(p),
             ] {
-                let (a, b) = (root(&mut parent, p), root(&mut parent, other));
-                parent[a] = b;
+                joined.join(p, other);
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &p in &kept {
-        groups.entry(root(&mut parent, p)).or_default().push(p);
-    }
-    let named: Vec<usize> = (groups.into_values())
+    let groups = joined.groups(kept.iter().copied());
+    let named: Vec<usize> = (groups.into_iter())
         .filter(|g| proven_infeasible(g))
         .flatten()
         .collect();

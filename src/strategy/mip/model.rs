@@ -143,16 +143,11 @@ fn objective(
 ) -> (Expression, Vec<Option<usize>>, Option<usize>) {
     let mut objective = Expression::with_capacity(c.triples.len() + u.len() + inst.procedures.len());
     let mut z = vec![None; inst.procedures.len()];
-    let mut nowhere = 0.0;
     for (p, (ts, zp)) in c.by_case.iter().zip(z.iter_mut()).enumerate() {
-        let unscheduled = schedule::unscheduled_cost(inst, p) as f64;
         if ts.is_empty() {
-            // A case of another part is that part's to place and to cost.
-            if !c.outside[p] {
-                nowhere += unscheduled;
-            }
-            continue;
+            continue; // costed below, with the cases no triple can take
         }
+        let unscheduled = schedule::unscheduled_cost(inst, p) as f64;
         for &t in ts {
             let coef = schedule::placement_cost(inst, p, c.triples[t].k);
             objective.add_mul(coef as f64, cols.list[x[t]]);
@@ -163,6 +158,8 @@ fn objective(
             *zp = Some(col);
         }
     }
+    // A case of another part is that part's to place and to cost.
+    let nowhere = c.nowhere_cost(inst) as f64;
     let one = if nowhere > 0.0 {
         let col = cols.add(variable().min(1.0).max(1.0));
         objective.add_mul(nowhere, cols.list[col]);
