@@ -154,7 +154,8 @@ pub struct BenchIhtcArgs {
     /// "What each idea bought"): symmetry (the rows between interchangeable lists),
     /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort),
     /// hybrid-search (no neighbourhood search before the full model on mid-sized instances),
-    /// parts (every model solved whole, not part by part when it falls apart). Comma-separated.
+    /// parts (every model solved whole, not part by part when it falls apart), benders (no
+    /// Benders rounds on the dates after the day-restricted model). Comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     without: Vec<SearchPart>,
 }
@@ -167,6 +168,7 @@ enum SearchPart {
     Heuristics,
     HybridSearch,
     Parts,
+    Benders,
 }
 
 /// The parts switched off, as the strategies take them.
@@ -179,6 +181,7 @@ fn without(parts: &[SearchPart]) -> crate::strategy::Without {
             SearchPart::Heuristics => w.heuristics = true,
             SearchPart::HybridSearch => w.hybrid_search = true,
             SearchPart::Parts => w.parts = true,
+            SearchPart::Benders => w.benders = true,
         }
     }
     w

@@ -53,6 +53,9 @@ pub struct Without {
     pub hybrid_search: bool,
     /// Every model solved whole, as before, even when it falls apart into independent parts.
     pub parts: bool,
+    /// No logic-based Benders rounds on the dates after the day-restricted model (the search
+    /// starts from that model's plan, as before).
+    pub benders: bool,
 }
 
 /// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.

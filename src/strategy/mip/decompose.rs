@@ -21,7 +21,11 @@
 //!    so its optimum is a **lower bound** of the exact problem: the bound and gap we report.
 //! 2. **Day-restricted exact model.** The full model of the parent module, with each case allowed
 //!    only on the date the relaxation chose (or unscheduled when it has no deadline). Small, and
-//!    usually close to the bound.
+//!    usually close to the bound. Up to [`FULL_MODEL_LIMIT`] triples, when no safe-hours rule
+//!    joins a surgeon's dates, it is the first round of the Benders decomposition of
+//!    `benders.rs` (decision 72): each date is solved on its own, every date the relaxation
+//!    under-priced gets a cut, and the relaxation is solved again with them, within the same
+//!    share of the limit.
 //! 3. **Adaptive large-neighbourhood search** ([`lns`]). From the better of step 2 and the
 //!    heuristic warm start: repeatedly free the cases of one neighbourhood on its triples, freeze
 //!    the rest on their triples, and solve that exact model warm-started from the incumbent, so
@@ -72,13 +76,15 @@ const HYBRID_PATIENCE: usize = 3;
 const FIRST_TRIPLES: usize = 4_000;
 
 /// Per case the date chosen by the relaxation (`None`: unscheduled).
-type DayPlan = Vec<Option<NaiveDate>>;
+pub(super) type DayPlan = Vec<Option<NaiveDate>>;
 /// Cases of a (date, specialty) group and the lists they could use.
 type Group = (Vec<usize>, BTreeSet<usize>);
 
 /// Steps 1 and 2: the relaxation's bound (solved within `relaxation`), and the better of the warm
 /// start and the day-restricted exact model's plan (within what is left of `both`, or to a 0.5 %
-/// gap); with the units of work both used.
+/// gap); with the units of work both used. With `benders`, the day-restricted model is the first
+/// round of [`super::benders`], whose rounds go on within `both`.
+#[allow(clippy::too_many_arguments)]
 pub fn day_plan(
     inst: &Instance,
     full: &Candidates,
@@ -86,6 +92,7 @@ pub fn day_plan(
     opts: &SolveOptions,
     relaxation: Budget,
     both: Budget,
+    benders: bool,
     notes: &mut Vec<String>,
 ) -> Result<(Option<Plan>, Option<f64>, f64), SolveError> {
     let date_of = |t: &Triple| inst.sessions[t.k].date;
@@ -98,6 +105,20 @@ pub fn day_plan(
     let (days, bound, relaxation_work) = relax(inst, full, &seed_opts, relaxation, notes)?;
     let mut work = relaxation_work;
     let mut incumbent: Option<Plan> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
+    if benders {
+        // The first round solves the relaxation's dates one by one: the day-restricted model.
+        let mut bound = bound;
+        if let Some(days) = days {
+            let (plan, b, w) =
+                super::benders::solve(inst, full, (days, bound), incumbent, opts, both.less(work), notes)?;
+            incumbent = plan;
+            work += w;
+            if let Some(b) = b {
+                bound = Some(bound.map_or(b, |a| a.max(b)));
+            }
+        }
+        return Ok((incumbent, bound, work));
+    }
     if let Some(days) = &days {
         let sub = full.subset(
             inst,
@@ -615,14 +636,34 @@ fn relax(
 }
 
 /// The relaxation's model (step 1 of the module docs): what it is built from.
-struct DayModel<'a> {
+pub(super) struct DayModel<'a> {
     inst: &'a Instance,
     full: &'a Candidates,
     /// Lists each case could use on each date.
     lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>>,
     /// The (case, date) pairs that get a `w` column, in column order.
-    pairs: Vec<(usize, NaiveDate)>,
+    pub pairs: Vec<(usize, NaiveDate)>,
     booked: BTreeMap<(usize, NaiveDate), i64>,
+}
+
+/// Where the master's columns are: `w` per pair, `z` per case that may stay unscheduled, the
+/// constant column, `o` per list with an open cost, `θ` per date with a Benders cut.
+pub(super) struct DayLayout {
+    pub w: Vec<usize>,
+    z: BTreeMap<usize, usize>,
+    one: Option<usize>,
+    o: BTreeMap<usize, usize>,
+    theta: BTreeMap<NaiveDate, usize>,
+}
+
+/// A logic-based Benders cut on the day-level relaxation: the pairs (indices into
+/// `DayModel::pairs`) of the cases a date held, and the least cost of that date with all of
+/// them on it (placements, opened lists, theatre switches, and the unscheduled cost of any it
+/// could not take); infinite when the date cannot take the mandatory ones among them.
+pub(super) struct DayCut {
+    pub date: NaiveDate,
+    pub pairs: Vec<usize>,
+    pub cost: f64,
 }
 
 /// The relaxation's columns as they are created: variables with their objective coefficients.
@@ -646,7 +687,7 @@ impl DayColumns {
 }
 
 impl<'a> DayModel<'a> {
-    fn new(inst: &'a Instance, full: &'a Candidates) -> Self {
+    pub(super) fn new(inst: &'a Instance, full: &'a Candidates) -> Self {
         let mut lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>> = BTreeMap::new();
         for t in &full.triples {
             lists.entry((t.p, inst.sessions[t.k].date)).or_default().insert(t.k);
@@ -665,6 +706,13 @@ impl<'a> DayModel<'a> {
     /// constant column, `o`; rows: each case once, capacity per date and specialty, opened lists,
     /// operating caps.
     fn build(&self) -> (HighsProblem, Vec<f64>, Vec<usize>) {
+        let (problem, costs, layout) = self.build_with(&[]);
+        (problem, costs, layout.w)
+    }
+
+    /// The model with the Benders cuts `cuts` (see [`super::benders`]): a column `θ[δ]` per date
+    /// with a cut, and a row per cut.
+    pub(super) fn build_with(&self, cuts: &[DayCut]) -> (HighsProblem, Vec<f64>, DayLayout) {
         let inst = self.inst;
         let mut cols = DayColumns::default();
         // A case on a date costs the least of its placements in that date's lists (the `moved`
@@ -690,9 +738,7 @@ impl<'a> DayModel<'a> {
                 z.insert(p, cols.add(variable().min(0.0).max(1.0), u));
             }
         }
-        if nowhere > 0.0 {
-            cols.add(variable().min(1.0).max(1.0), nowhere);
-        }
+        let one = (nowhere > 0.0).then(|| cols.add(variable().min(1.0).max(1.0), nowhere));
         let mut o = BTreeMap::new();
         for set in self.lists.values() {
             for &k in set {
@@ -700,6 +746,12 @@ impl<'a> DayModel<'a> {
                 if cost > 0 && !o.contains_key(&k) {
                     o.insert(k, cols.add(variable().binary(), cost as f64));
                 }
+            }
+        }
+        let mut theta = BTreeMap::new();
+        for cut in cuts {
+            if cut.cost.is_finite() && !theta.contains_key(&cut.date) {
+                theta.insert(cut.date, cols.add(variable().min(0.0), 1.0));
             }
         }
         let mut objective = Expression::with_capacity(cols.list.len());
@@ -711,11 +763,94 @@ impl<'a> DayModel<'a> {
         self.capacity_per_date_and_specialty(&cols, &w, &o, &mut rows);
         self.opened_lists(&cols, &w, &o, &mut rows);
         self.operating_caps(&cols, &w, &mut rows);
+        let layout = DayLayout { w, z, one, o, theta };
+        self.cut_rows(&cols, &layout, cuts, &mut rows);
         let mut problem = cols.vars.minimise(objective).using(highs);
         for r in rows {
             problem.add_constraint(r);
         }
-        (problem, cols.costs, w)
+        (problem, cols.costs, layout)
+    }
+
+    /// The master's cost of date `date` in a solution (`θ` excluded): its cases' placement costs
+    /// and its opened lists, as terms (coefficient, column).
+    fn date_terms(&self, costs: &[f64], layout: &DayLayout, date: NaiveDate) -> Vec<(f64, usize)> {
+        let mut terms: Vec<(f64, usize)> = (self.pairs.iter().enumerate())
+            .filter(|(_, pd)| pd.1 == date)
+            .map(|(i, _)| (costs[layout.w[i]], layout.w[i]))
+            .collect();
+        terms.extend(
+            (layout.o.iter())
+                .filter(|(&k, _)| self.inst.sessions[k].date == date)
+                .map(|(_, &c)| (costs[c], c)),
+        );
+        terms
+    }
+
+    /// One row per cut. With `S` its pairs and `C` its cost, all of them on the date:
+    /// `θ[δ] + Σ_{δ} c·w + Σ_{δ} open·o ≥ C·(1 − Σ_{i∈S} (1 − w_i))`; a date that could not take
+    /// `S` at all: `Σ_{i∈S} w_i ≤ |S| − 1`.
+    fn cut_rows(&self, cols: &DayColumns, layout: &DayLayout, cuts: &[DayCut], rows: &mut Vec<good_lp::Constraint>) {
+        let n = |cut: &DayCut| cut.pairs.len() as f64;
+        for cut in cuts {
+            let mut e = Expression::with_capacity(cut.pairs.len() * 2);
+            if cut.cost.is_finite() {
+                cols.term(&mut e, 1.0, layout.theta[&cut.date]);
+                for (c, i) in self.date_terms(&cols.costs, layout, cut.date) {
+                    cols.term(&mut e, c, i);
+                }
+                for &i in &cut.pairs {
+                    cols.term(&mut e, -cut.cost, layout.w[i]);
+                }
+                rows.push(e.geq(cut.cost * (1.0 - n(cut))));
+            } else {
+                for &i in &cut.pairs {
+                    cols.term(&mut e, 1.0, layout.w[i]);
+                }
+                rows.push(e.leq(n(cut) - 1.0));
+            }
+        }
+    }
+
+    /// A complete column vector of the master for `days` (per case its date) with `opened` the
+    /// lists the plan uses, `θ` as low as the cuts allow.
+    pub(super) fn warm(
+        &self,
+        costs: &[f64],
+        layout: &DayLayout,
+        cuts: &[DayCut],
+        days: &DayPlan,
+        opened: &BTreeSet<usize>,
+    ) -> Vec<f64> {
+        let mut col = vec![0.0; costs.len()];
+        for (i, &(p, d)) in self.pairs.iter().enumerate() {
+            if days[p] == Some(d) {
+                col[layout.w[i]] = 1.0;
+            }
+        }
+        for (&p, &zc) in &layout.z {
+            if days[p].is_none() {
+                col[zc] = 1.0;
+            }
+        }
+        if let Some(one) = layout.one {
+            col[one] = 1.0;
+        }
+        for (k, &oc) in &layout.o {
+            if opened.contains(k) {
+                col[oc] = 1.0;
+            }
+        }
+        for cut in cuts.iter().filter(|c| c.cost.is_finite()) {
+            let held = cut.pairs.iter().filter(|&&i| col[layout.w[i]] > 0.5).count() as f64;
+            let rhs = cut.cost * (1.0 - (cut.pairs.len() as f64 - held));
+            let have: f64 = (self.date_terms(costs, layout, cut.date).iter())
+                .map(|&(c, i)| c * col[i])
+                .sum();
+            let t = layout.theta[&cut.date];
+            col[t] = col[t].max(rhs - have);
+        }
+        col
     }
 
     /// Each case once or unscheduled.

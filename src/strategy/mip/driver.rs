@@ -101,6 +101,19 @@ impl Budget {
             ..self
         }
     }
+    /// This budget less `used` units of work, with a soft end ([`Soft`]) at `share` of what is
+    /// left of it, in wall time and in work.
+    pub fn soft_share(self, used: f64, share: f64) -> Budget {
+        let now = Instant::now();
+        let wall = self.deadline.saturating_duration_since(now);
+        Budget {
+            soft: Some(Soft {
+                at: now + wall.mul_f64(share),
+                work: self.work.map(|w| (w - used).max(0.0) * share),
+            }),
+            ..self.less(used)
+        }
+    }
     /// This budget ending no later than `at`.
     pub fn capped(self, at: Instant) -> Budget {
         Budget {
@@ -345,15 +358,7 @@ pub fn optimise(
         left -= part.len();
         // Its share is a soft end: a part without a plan by then goes on until it has one
         // (within the hard limits); what a part does not use passes on.
-        let now = Instant::now();
-        let wall = budget.deadline.saturating_duration_since(now);
-        let own = Budget {
-            soft: Some(Soft {
-                at: now + wall.mul_f64(share),
-                work: budget.work.map(|w| (w - out.work).max(0.0) * share),
-            }),
-            ..budget.less(out.work)
-        };
+        let own = budget.soft_share(out.work, share);
         let sub = cands.part(inst, part);
         let own_warm: Option<Vec<Placement>> = warm.map(|w| {
             w.iter()

@@ -84,13 +84,21 @@
 //! are of those left, as a soft end: it stops there if it has a plan, else goes on until it has
 //! one. The plans are put together and the bounds added.
 //!
+//! On mid-sized models that no safe-hours rule joins across dates, the day-level relaxation and
+//! the day-restricted model become the first round of a logic-based Benders decomposition on the
+//! dates (`benders.rs`, decision 72): the relaxation chooses the dates, each date is solved
+//! exactly, and every date the relaxation under-priced gets a cut, until the relaxation prices
+//! its own choice exactly (a proof of optimality) or its share of the limit is spent.
+//!
 //! # Files
 //!
 //! `candidates.rs` prunes the triples; `model.rs` builds the model; `driver.rs` runs HiGHS and the
-//! rounds of lazy cuts of `cuts.rs`; [`decompose`] handles large instances with the same driver;
+//! rounds of lazy cuts of `cuts.rs`; [`decompose`] handles large instances with the same driver,
+//! and `benders.rs` its Benders rounds on the dates;
 //! `reasons.rs` explains the cases left out. This file is the strategy and the steps of
 //! [`solve_with_limit`], and calls down into all of them; none of them calls back.
 
+mod benders;
 mod candidates;
 mod cuts;
 pub mod decompose;
@@ -143,6 +151,18 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Solution, SolveErro
 /// 5. the better of the search's plan and the warm start;
 /// 6. the bound, gap and status, then the reasons for the cases left out.
 pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: usize) -> Result<Solution, SolveError> {
+    solve_with_paths(inst, opts, decompose::HYBRID_FROM, full_model_limit)
+}
+
+/// [`solve_with_limit`], with the full model straight away only up to `hybrid_from` eligible
+/// triples: tests force the mid-sized path (the day-level steps with the Benders rounds, the
+/// short search, then the full model) on tiny instances with 0.
+pub fn solve_with_paths(
+    inst: &Instance,
+    opts: &SolveOptions,
+    hybrid_from: usize,
+    full_model_limit: usize,
+) -> Result<Solution, SolveError> {
     let started = Instant::now();
     let cands = Candidates::prune(inst);
     no_case_without_triple(inst, &cands)?;
@@ -163,7 +183,7 @@ pub fn solve_with_limit(inst: &Instance, opts: &SolveOptions, full_model_limit: 
     };
     let warm_placements = warm.as_ref().map(|w| w.placements.as_slice());
     let triples = cands.triples.len();
-    let found = if triples <= decompose::HYBRID_FROM && triples <= full_model_limit {
+    let found = if triples <= hybrid_from && triples <= full_model_limit {
         full_model(&job, warm_placements, 0.0, &mut notes)?
     } else {
         decomposition(&job, warm_placements, full_model_limit, &mut notes)?
@@ -462,6 +482,7 @@ fn decomposition(
         job.opts,
         job.phase(relax_share),
         job.phase(plan_share),
+        triples <= full_model_limit && !job.opts.without.benders && benders::applies(job.inst),
         notes,
     )?;
     let bound_int = relax_bound.map(|b| rounded_up(b) as i64);
