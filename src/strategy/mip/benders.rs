@@ -16,10 +16,10 @@
 //! no-good `Σ_{i∈S mandatory} w_i ≤ |S_m| − 1`.
 //!
 //! Each round solves every date of the master's choice exactly (cached by date and set), puts the
-//! dates' plans together into a plan of the whole problem, and cuts every date the master
-//! under-priced; the master is solved again, warm-started from the best plan. When the master
-//! prices every date of its choice at its true cost, its plan is optimal (within the master's
-//! gap).
+//! dates' plans together into a plan of the whole problem, and gives each date solved its cut
+//! (it binds where the master under-priced the date); the master is solved again, warm-started
+//! from the best plan. When the master's bound meets the best plan, that plan is optimal: this
+//! happens once the master prices its own choice at its true cost.
 
 use super::candidates::{hours_rules_active, Candidates};
 use super::decompose::{DayCut, DayModel, DayPlan};
@@ -135,12 +135,15 @@ pub fn solve(
                         .collect()
                 };
                 cut_keys.insert(key);
-                cuts.push(DayCut {
-                    date,
-                    pairs,
-                    cost: solved.cost,
-                });
-                new_cuts += 1;
+                // (A date that cannot take its cases always has a mandatory one among them.)
+                if !pairs.is_empty() {
+                    cuts.push(DayCut {
+                        date,
+                        pairs,
+                        cost: solved.cost,
+                    });
+                    new_cuts += 1;
+                }
             }
         }
         if let Some(pl) = plan {

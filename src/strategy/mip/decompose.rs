@@ -23,9 +23,9 @@
 //!    only on the date the relaxation chose (or unscheduled when it has no deadline). Small, and
 //!    usually close to the bound. Up to [`FULL_MODEL_LIMIT`] triples, when no safe-hours rule
 //!    joins a surgeon's dates, it is the first round of the Benders decomposition of
-//!    `benders.rs` (decision 72): each date is solved on its own, every date the relaxation
-//!    under-priced gets a cut, and the relaxation is solved again with them, within the same
-//!    share of the limit.
+//!    `benders.rs` (decision 72): each date is solved on its own and gets a cut (binding where
+//!    the relaxation under-priced it), and the relaxation is solved again with them, within the
+//!    same share of the limit.
 //! 3. **Adaptive large-neighbourhood search** ([`lns`]). From the better of step 2 and the
 //!    heuristic warm start: repeatedly free the cases of one neighbourhood on its triples, freeze
 //!    the rest on their triples, and solve that exact model warm-started from the incumbent, so

@@ -87,8 +87,9 @@
 //! On mid-sized models that no safe-hours rule joins across dates, the day-level relaxation and
 //! the day-restricted model become the first round of a logic-based Benders decomposition on the
 //! dates (`benders.rs`, decision 72): the relaxation chooses the dates, each date is solved
-//! exactly, and every date the relaxation under-priced gets a cut, until the relaxation prices
-//! its own choice exactly (a proof of optimality) or its share of the limit is spent.
+//! exactly and gets a cut that binds where the relaxation under-priced it, until the
+//! relaxation prices its own choice exactly (a proof of optimality) or its share of the limit
+//! is spent.
 //!
 //! # Files
 //!
