@@ -1,7 +1,7 @@
 //! Logic-based Benders decomposition on dates (decision 72), for models no safe-hours rule joins
 //! across dates.
 //!
-//! The day-level relaxation (the **master**, `decompose::DayModel`) chooses each case's date; it
+//! The day-level relaxation (the **master**, `relaxation::DayModel`) chooses each case's date; it
 //! prices a date's cases and opened lists but not how they pack into lists, nor theatre switches.
 //! Once the rules join nothing across dates, a plan is one packing problem per date, and the
 //! least cost of date δ holding the set of cases `S`, `C(δ, S)`, is what the day-restricted model
@@ -22,8 +22,8 @@
 //! happens once the master prices its own choice at its true cost.
 
 use super::candidates::{hours_rules_active, Candidates};
-use super::decompose::{DayCut, DayModel, DayPlan};
 use super::driver::{optimise, run_audited, Budget, Plan};
+use super::relaxation::{DayCut, DayModel, DayPlan};
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
 use crate::strategy::contract::{SolveError, SolveOptions};

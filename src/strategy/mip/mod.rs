@@ -95,7 +95,7 @@
 //!
 //! `candidates.rs` prunes the triples; `model.rs` builds the model; `driver.rs` runs HiGHS and the
 //! rounds of lazy cuts of `cuts.rs`; [`decompose`] handles large instances with the same driver,
-//! and `benders.rs` its Benders rounds on the dates;
+//! `relaxation.rs` is its day-level relaxation, and `benders.rs` its Benders rounds on the dates;
 //! `reasons.rs` explains the cases left out. This file is the strategy and the steps of
 //! [`solve_with_limit`], and calls down into all of them; none of them calls back.
 
@@ -109,6 +109,7 @@ mod highs_ffi;
 pub use highs_ffi::highs_version;
 mod model;
 mod reasons;
+mod relaxation;
 
 use crate::model::Instance;
 use crate::schedule::{self, Placement, Solution, SolverInfo, Status};
