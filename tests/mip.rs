@@ -448,8 +448,9 @@ fn decomposition_is_exact_on_tiny_instances() {
 
 /// Without safe-hours rules (as in the IHTC instances) a model whose cases keep their dates
 /// falls apart by date, and the decomposition's day-restricted model is solved part by part
-/// (decision 71). Forced on tiny instances with the rules removed: the plans still pass the
-/// checker, reach the brute-force optimum, and the bound stays below it; and the split is used.
+/// (decision 71). Forced on tiny instances with rules 7–10 removed (rule 6, one place at a
+/// time, stays, so parts are joined by surgeon too): the plans still pass the checker, reach the
+/// brute-force optimum, and the bound stays below it; and the split is used.
 #[test]
 fn independent_parts_are_solved_apart_and_the_decomposition_stays_exact() {
     let (mut compared, mut split) = (0, 0);

@@ -30,40 +30,30 @@ use crate::strategy::contract::{SolveError, SolveOptions};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Whether Benders applies: no safe-hours rule joins a surgeon's dates, and no cases are forced.
+/// Whether Benders applies: no safe-hours rule joins a surgeon's dates.
 pub fn applies(inst: &Instance) -> bool {
     !hours_rules_active(inst)
 }
 
-/// What solving one date with one set of cases gave.
-struct DateSolved {
-    /// A lower bound of the date's least cost (`−∞` when unknown, `+∞` when it cannot take the
-    /// mandatory cases).
-    cost: f64,
-    /// The date's plan, when one was found.
-    plan: Option<Vec<Placement>>,
-}
-
-/// Runs Benders rounds from the master's first choice (the relaxation's dates and bound) within
-/// `budget`. Returns the best plan (better than `start`, or `start`),
-/// the best bound of the master with its cuts, and the units of work used.
+/// Runs Benders rounds on `model`'s instance and candidates from the master's first choice (the
+/// relaxation's dates and bound) within `budget`. Returns the best plan (better than `start`, or
+/// `start`), the best bound of the master with its cuts, and the units of work used.
 pub fn solve(
-    inst: &Instance,
-    full: &Candidates,
+    model: &DayModel,
     relaxation: (DayPlan, Option<f64>),
     start: Option<Plan>,
     opts: &SolveOptions,
     budget: Budget,
     notes: &mut Vec<String>,
 ) -> Result<(Option<Plan>, Option<f64>, f64), SolveError> {
+    let (inst, full) = (model.inst, model.full);
     let (mut days, relaxation_bound) = relaxation;
-    let model = DayModel::new(inst, full);
     let n = inst.procedures.len();
     let mut best = start;
     let mut bound: Option<f64> = relaxation_bound;
     let mut cuts: Vec<DayCut> = Vec::new();
-    let mut cut_keys: BTreeSet<(NaiveDate, Vec<usize>)> = BTreeSet::new();
-    let mut cache: BTreeMap<(NaiveDate, Vec<usize>), DateSolved> = BTreeMap::new();
+    // Per date and set of cases solved, the date's plan (when one was found).
+    let mut cache: BTreeMap<(NaiveDate, Vec<usize>), Option<Vec<Placement>>> = BTreeMap::new();
     let mut work = 0.0;
     let mut rounds = 0;
     let mut proven = false;
@@ -94,6 +84,8 @@ pub fn solve(
             .collect();
         todo.sort_by_key(|(_, sub)| sub.triples.len());
         let mut left: usize = todo.iter().map(|(_, sub)| sub.triples.len().max(1)).sum();
+        // Each date solved gets its cut (in date order, after the round).
+        let mut new_cuts: BTreeMap<NaiveDate, DayCut> = BTreeMap::new();
         for (date, sub) in todo {
             if budget.less(work).spent() || opts.stop.is_raised() {
                 break;
@@ -103,47 +95,33 @@ pub fn solve(
             let mut local = Vec::new();
             let o = optimise(inst, &sub, None, opts, budget.soft_share(work, share), &mut local)?;
             work += o.work;
+            // A lower bound of the date's least cost (+∞: it cannot take the mandatory cases).
             let nowhere = sub.nowhere_cost(inst) as f64;
             let cost = if o.infeasible {
                 f64::INFINITY
             } else {
                 o.bound.map_or(f64::NEG_INFINITY, |b| (b - 1e-6).ceil() - nowhere)
             };
-            let plan = o.best.map(|(pl, _)| pl);
-            cache.insert((date, per_date[&date].clone()), DateSolved { cost, plan });
-        }
-        let mut plan: Option<Vec<Placement>> = Some(Vec::new());
-        let mut new_cuts = 0;
-        for (&date, cases) in &per_date {
-            let key = (date, cases.clone());
-            if !cache.contains_key(&key) {
-                plan = None;
-                continue;
-            }
-            let solved = &cache[&key];
-            match (&mut plan, &solved.plan) {
-                (Some(all), Some(pl)) => all.extend_from_slice(pl),
-                (p, _) => *p = None,
-            }
-            if solved.cost > f64::NEG_INFINITY && !cut_keys.contains(&key) {
-                let pairs: Vec<usize> = if solved.cost.is_finite() {
-                    cases.iter().map(|&p| pair_index[&(p, date)]).collect()
-                } else {
-                    (cases.iter())
-                        .filter(|&&p| full.scheduled_always(inst, p))
-                        .map(|&p| pair_index[&(p, date)])
-                        .collect()
-                };
-                cut_keys.insert(key);
+            let cases = &per_date[&date];
+            if cost > f64::NEG_INFINITY {
+                let pairs: Vec<usize> = (cases.iter())
+                    .filter(|&&p| cost.is_finite() || full.scheduled_always(inst, p))
+                    .map(|&p| pair_index[&(p, date)])
+                    .collect();
                 // (A date that cannot take its cases always has a mandatory one among them.)
                 if !pairs.is_empty() {
-                    cuts.push(DayCut {
-                        date,
-                        pairs,
-                        cost: solved.cost,
-                    });
-                    new_cuts += 1;
+                    new_cuts.insert(date, DayCut { date, pairs, cost });
                 }
+            }
+            cache.insert((date, cases.clone()), o.best.map(|(pl, _)| pl));
+        }
+        let learned = !new_cuts.is_empty();
+        cuts.extend(new_cuts.into_values());
+        let mut plan: Option<Vec<Placement>> = Some(Vec::new());
+        for (&date, cases) in &per_date {
+            match (&mut plan, cache.get(&(date, cases.clone()))) {
+                (Some(all), Some(Some(pl))) => all.extend_from_slice(pl),
+                (p, _) => *p = None,
             }
         }
         if let Some(pl) = plan {
@@ -188,13 +166,8 @@ pub fn solve(
             bound = Some(bound.map_or(b, |a: f64| a.max(b)));
         }
         let Some(cols) = run.columns else { break };
-        let mut next: DayPlan = vec![None; n];
-        for (i, &(p, d)) in model.pairs.iter().enumerate() {
-            if cols[layout.w[i]] > 0.5 {
-                next[p] = Some(d);
-            }
-        }
-        if new_cuts == 0 && next == days {
+        let next = model.days(&cols, &layout.w);
+        if !learned && next == days {
             break; // nothing learned and the master chose the same dates
         }
         days = next;

@@ -41,7 +41,7 @@
 
 use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, seconds_left, Budget, ModelSize, Optimised, Plan};
-use super::relaxation::relax;
+use super::relaxation::{relax, DayModel};
 use crate::generate::rng::SplitMix64;
 use crate::model::Instance;
 use crate::schedule::{self, Placement};
@@ -97,22 +97,18 @@ pub fn day_plan(
         gap: opts.gap.max(0.005),
         ..opts.clone()
     };
-    let (days, bound, relaxation_work) = relax(inst, full, &seed_opts, relaxation, notes)?;
+    let model = DayModel::new(inst, full);
+    let (days, bound, relaxation_work) = relax(&model, &seed_opts, relaxation, notes)?;
     let mut work = relaxation_work;
     let mut incumbent: Option<Plan> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
     if benders {
         // The first round solves the relaxation's dates one by one: the day-restricted model.
-        let mut bound = bound;
-        if let Some(days) = days {
-            let (plan, b, w) =
-                super::benders::solve(inst, full, (days, bound), incumbent, opts, both.less(work), notes)?;
-            incumbent = plan;
-            work += w;
-            if let Some(b) = b {
-                bound = Some(bound.map_or(b, |a| a.max(b)));
-            }
-        }
-        return Ok((incumbent, bound, work));
+        // Its bound starts at the relaxation's and only rises.
+        let Some(days) = days else {
+            return Ok((incumbent, bound, work));
+        };
+        let (plan, bound, w) = super::benders::solve(&model, (days, bound), incumbent, opts, both.less(work), notes)?;
+        return Ok((plan, bound, work + w));
     }
     if let Some(days) = &days {
         let sub = full.subset(

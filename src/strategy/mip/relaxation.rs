@@ -21,13 +21,12 @@ type Group = (Vec<usize>, BTreeSet<usize>);
 /// The day-level relaxation: per case its chosen date (`None` = unscheduled), the bound, and the
 /// units of work used.
 pub fn relax(
-    inst: &Instance,
-    full: &Candidates,
+    model: &DayModel,
     opts: &SolveOptions,
     budget: Budget,
     notes: &mut Vec<String>,
 ) -> Result<(Option<DayPlan>, Option<f64>, f64), SolveError> {
-    let model = DayModel::new(inst, full);
+    let inst = model.inst;
     let (problem, costs, w) = model.build();
     let rebuild = || {
         let (p, c, _) = model.build();
@@ -39,12 +38,7 @@ pub fn relax(
         notes.push("day-level relaxation: no solution in time".into());
         return Ok((None, bound, run.work));
     };
-    let mut days = vec![None; inst.procedures.len()];
-    for (i, &(p, d)) in model.pairs.iter().enumerate() {
-        if cols[w[i]] > 0.5 {
-            days[p] = Some(d);
-        }
-    }
+    let days = model.days(&cols, &w);
     notes.push(format!(
         "day-level relaxation: bound {:.0} ({:?}, {:.1} units of work)",
         bound.unwrap_or(f64::NAN),
@@ -56,8 +50,8 @@ pub fn relax(
 
 /// The relaxation's model (step 1 of the module docs): what it is built from.
 pub struct DayModel<'a> {
-    inst: &'a Instance,
-    full: &'a Candidates,
+    pub inst: &'a Instance,
+    pub full: &'a Candidates,
     /// Lists each case could use on each date.
     lists: BTreeMap<(usize, NaiveDate), BTreeSet<usize>>,
     /// The (case, date) pairs that get a `w` column, in column order.
@@ -73,6 +67,8 @@ pub struct DayLayout {
     one: Option<usize>,
     o: BTreeMap<usize, usize>,
     theta: BTreeMap<NaiveDate, usize>,
+    /// Per date with a `θ`, the master's cost of that date (`θ` excluded) as terms.
+    day_terms: BTreeMap<NaiveDate, Vec<(f64, usize)>>,
 }
 
 /// A logic-based Benders cut on the day-level relaxation: the pairs (indices into
@@ -119,6 +115,17 @@ impl<'a> DayModel<'a> {
             pairs,
             booked: inst.owned_booked_minutes(),
         }
+    }
+
+    /// Per case the date its `w` columns (`w`, in pair order) choose in the solution `cols`.
+    pub fn days(&self, cols: &[f64], w: &[usize]) -> DayPlan {
+        let mut days = vec![None; self.inst.procedures.len()];
+        for (i, &(p, d)) in self.pairs.iter().enumerate() {
+            if cols[w[i]] > 0.5 {
+                days[p] = Some(d);
+            }
+        }
+        days
     }
 
     /// The model, its column costs and the `w` column of each pair. Columns: `w`, `z`, the
@@ -182,7 +189,15 @@ impl<'a> DayModel<'a> {
         self.capacity_per_date_and_specialty(&cols, &w, &o, &mut rows);
         self.opened_lists(&cols, &w, &o, &mut rows);
         self.operating_caps(&cols, &w, &mut rows);
-        let layout = DayLayout { w, z, one, o, theta };
+        let day_terms = self.date_terms(&cols.costs, &w, &o, &theta);
+        let layout = DayLayout {
+            w,
+            z,
+            one,
+            o,
+            theta,
+            day_terms,
+        };
         self.cut_rows(&cols, &layout, cuts, &mut rows);
         let mut problem = cols.vars.minimise(objective).using(highs);
         for r in rows {
@@ -191,18 +206,26 @@ impl<'a> DayModel<'a> {
         (problem, cols.costs, layout)
     }
 
-    /// The master's cost of date `date` in a solution (`θ` excluded): its cases' placement costs
-    /// and its opened lists, as terms (coefficient, column).
-    fn date_terms(&self, costs: &[f64], layout: &DayLayout, date: NaiveDate) -> Vec<(f64, usize)> {
-        let mut terms: Vec<(f64, usize)> = (self.pairs.iter().enumerate())
-            .filter(|(_, pd)| pd.1 == date)
-            .map(|(i, _)| (costs[layout.w[i]], layout.w[i]))
-            .collect();
-        terms.extend(
-            (layout.o.iter())
-                .filter(|(&k, _)| self.inst.sessions[k].date == date)
-                .map(|(_, &c)| (costs[c], c)),
-        );
+    /// The master's cost of each date with a `θ` column (`θ` excluded): its cases' placement
+    /// costs and its opened lists, as terms (coefficient, column).
+    fn date_terms(
+        &self,
+        costs: &[f64],
+        w: &[usize],
+        o: &BTreeMap<usize, usize>,
+        theta: &BTreeMap<NaiveDate, usize>,
+    ) -> BTreeMap<NaiveDate, Vec<(f64, usize)>> {
+        let mut terms: BTreeMap<NaiveDate, Vec<(f64, usize)>> = theta.keys().map(|&d| (d, Vec::new())).collect();
+        for (i, &(_, d)) in self.pairs.iter().enumerate() {
+            if let Some(t) = terms.get_mut(&d) {
+                t.push((costs[w[i]], w[i]));
+            }
+        }
+        for (&k, &c) in o {
+            if let Some(t) = terms.get_mut(&self.inst.sessions[k].date) {
+                t.push((costs[c], c));
+            }
+        }
         terms
     }
 
@@ -215,7 +238,7 @@ impl<'a> DayModel<'a> {
             let mut e = Expression::with_capacity(cut.pairs.len() * 2);
             if cut.cost.is_finite() {
                 cols.term(&mut e, 1.0, layout.theta[&cut.date]);
-                for (c, i) in self.date_terms(&cols.costs, layout, cut.date) {
+                for &(c, i) in &layout.day_terms[&cut.date] {
                     cols.term(&mut e, c, i);
                 }
                 for &i in &cut.pairs {
@@ -263,9 +286,7 @@ impl<'a> DayModel<'a> {
         for cut in cuts.iter().filter(|c| c.cost.is_finite()) {
             let held = cut.pairs.iter().filter(|&&i| col[layout.w[i]] > 0.5).count() as f64;
             let rhs = cut.cost * (1.0 - (cut.pairs.len() as f64 - held));
-            let have: f64 = (self.date_terms(costs, layout, cut.date).iter())
-                .map(|&(c, i)| c * col[i])
-                .sum();
+            let have: f64 = (layout.day_terms[&cut.date].iter()).map(|&(c, i)| c * col[i]).sum();
             let t = layout.theta[&cut.date];
             col[t] = col[t].max(rhs - have);
         }
