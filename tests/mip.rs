@@ -531,6 +531,50 @@ fn benders_on_dates_keeps_the_bound_and_reaches_the_optimum() {
     assert_eq!(proven, compared, "not every instance was proven optimal by Benders");
 }
 
+/// Windowed Benders masters (decision 73), a kind of the neighbourhood search on the path above
+/// `FULL_MODEL_LIMIT`, forced here on the same tiny instances without safe-hours rules: each
+/// keeps the cases off its window where they are and solves the dates it changes on their own,
+/// so every plan must still pass the checker at the brute-force optimum with the bound at or
+/// below it. The windows must be drawn, and must find gains where the first round's dates were
+/// not the best.
+#[test]
+fn windowed_benders_masters_keep_the_plan_valid_and_find_gains() {
+    let exact = SolveOptions {
+        gap: 0.0,
+        ..Default::default()
+    };
+    let (mut compared, mut drawn, mut gained) = (0, 0, 0);
+    for seed in 0..150 {
+        for inst in [tiny_instance(seed), tiny_booked(seed)].into_iter().flatten() {
+            let inst = without_hours_rules(inst);
+            let Some(best) = brute_force(&inst) else { continue };
+            let sol = rebook::strategy::mip::solve_with_paths(&inst, &exact, 0, 0)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            assert_exact(&inst, &sol, best, seed);
+            assert!(
+                sol.solver
+                    .notes
+                    .iter()
+                    .any(|n| n.starts_with("Benders on dates: 1 round")),
+                "seed {seed}: no first Benders round: {:?}",
+                sol.solver.notes
+            );
+            if sol.solver.notes.iter().any(|n| n.starts_with("neighbourhood search:")) {
+                let kinds = tries_per_kind(&sol);
+                let (_, wins, tries) = (kinds.iter().find(|(name, _, _)| name == "Windows"))
+                    .unwrap_or_else(|| panic!("seed {seed}: no windows kind: {kinds:?}"));
+                drawn += usize::from(*tries > 0);
+                gained += usize::from(*wins > 0);
+            }
+            compared += 1;
+        }
+    }
+    eprintln!("{compared} compared, windowed masters drawn on {drawn}, with a gain on {gained}");
+    assert!(compared >= 160, "{compared}");
+    assert!(drawn >= 20, "windowed masters drawn on only {drawn} of {compared}");
+    assert!(gained >= 5, "windowed masters gained on only {gained} of {drawn}");
+}
+
 /// Three unowned lists that S1 could staff: each pair is a legal shift, all three chain into an
 /// 18-hour shift (20:00 on-call list, 06:00 list, 10:30 list; the first and last are 11.5 h apart,
 /// so only the chain links them). Only the lazy cuts can see it.
@@ -804,7 +848,13 @@ fn neighbourhood_search_draws_several_kinds_and_its_plan_checks() {
     let a = rebook::strategy::mip::solve_with_limit(&inst, &opts, 0).unwrap();
     checks_and_is_no_worse_than_the_day_plan(&inst, &a);
     let kinds = tries_per_kind(&a);
-    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    // The trust's safe-hours rules join a surgeon's dates: no windowed Benders master (decision
+    // 73), whose dates are solved each on its own.
+    assert!(
+        kinds.iter().any(|(name, _, tries)| name == "Windows" && *tries == 0),
+        "{kinds:?}"
+    );
     let tried = kinds.iter().filter(|(_, _, t)| *t > 0).count();
     assert!(
         a.solver.status == schedule::Status::Optimal || tried >= 2,

@@ -155,7 +155,8 @@ pub struct BenchIhtcArgs {
     /// neighbourhoods (date windows only), heuristics (HiGHS's default heuristic effort),
     /// hybrid-search (no neighbourhood search before the full model on mid-sized instances),
     /// parts (every model solved whole, not part by part when it falls apart), benders (no
-    /// Benders rounds on the dates after the day-restricted model). Comma-separated.
+    /// Benders rounds on the dates after the day-restricted model), windows (no windowed
+    /// Benders rounds above 12,000 triples). Comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     without: Vec<SearchPart>,
 }
@@ -169,6 +170,7 @@ enum SearchPart {
     HybridSearch,
     Parts,
     Benders,
+    Windows,
 }
 
 /// The parts switched off, as the strategies take them.
@@ -182,6 +184,7 @@ fn without(parts: &[SearchPart]) -> crate::strategy::Without {
             SearchPart::HybridSearch => w.hybrid_search = true,
             SearchPart::Parts => w.parts = true,
             SearchPart::Benders => w.benders = true,
+            SearchPart::Windows => w.windows = true,
         }
     }
     w

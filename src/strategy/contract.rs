@@ -56,6 +56,9 @@ pub struct Without {
     /// No logic-based Benders rounds on the dates after the day-restricted model (the search
     /// starts from that model's plan, as before).
     pub benders: bool,
+    /// No windowed Benders rounds above `FULL_MODEL_LIMIT` triples (the day-restricted model,
+    /// then the neighbourhood search from its plan, as before).
+    pub windows: bool,
 }
 
 /// A flag raised once to ask every solve that holds a clone of it to stop. Clones share it.

@@ -26,7 +26,10 @@
 //!    joins a surgeon's dates, it is the first round of the Benders decomposition of
 //!    `benders.rs` (decision 72): each date is solved on its own and gets a cut (binding where
 //!    the relaxation under-priced it), and the relaxation is solved again with them, within the
-//!    same share of the limit.
+//!    same share of the limit. Above it the rounds after the first are windowed (decision 73):
+//!    the relaxation of a window of consecutive dates, with the cuts learned on them and every
+//!    case off those dates kept where it is, proposes new dates for the window's cases; the
+//!    dates it changes are solved exactly and the plan is kept when cheaper.
 //! 3. **Adaptive large-neighbourhood search** ([`lns`]). From the better of step 2 and the
 //!    heuristic warm start: repeatedly free the cases of one neighbourhood on its triples, freeze
 //!    the rest on their triples, and solve that exact model warm-started from the incumbent, so
@@ -39,6 +42,7 @@
 //!    the search starts, once, with every scheduled case free on the lists of its own date (the
 //!    dates kept, each date's lists, theatres and surgeons chosen again).
 
+use super::benders::{window_step, Learned, Master};
 use super::candidates::{Candidates, Triple};
 use super::driver::{optimise, seconds_left, Budget, ModelSize, Optimised, Plan};
 use super::relaxation::{relax, DayModel};
@@ -78,7 +82,8 @@ const FIRST_TRIPLES: usize = 4_000;
 /// Steps 1 and 2: the relaxation's bound (solved within `relaxation`), and the better of the warm
 /// start and the day-restricted exact model's plan (within what is left of `both`, or to a 0.5 %
 /// gap); with the units of work both used. With `benders`, the day-restricted model is the first
-/// round of [`super::benders`], whose rounds go on within `both`.
+/// round of [`super::benders`], whose rounds go on within `both`, with the master solved whole
+/// or a window of dates at a time.
 #[allow(clippy::too_many_arguments)]
 pub fn day_plan(
     inst: &Instance,
@@ -87,7 +92,7 @@ pub fn day_plan(
     opts: &SolveOptions,
     relaxation: Budget,
     both: Budget,
-    benders: bool,
+    benders: Option<(Master, &mut Learned)>,
     notes: &mut Vec<String>,
 ) -> Result<(Option<Plan>, Option<f64>, f64), SolveError> {
     let date_of = |t: &Triple| inst.sessions[t.k].date;
@@ -101,13 +106,22 @@ pub fn day_plan(
     let (days, bound, relaxation_work) = relax(&model, &seed_opts, relaxation, notes)?;
     let mut work = relaxation_work;
     let mut incumbent: Option<Plan> = warm.map(|w| (w.to_vec(), schedule::objective(inst, w).total));
-    if benders {
+    if let Some((how, learned)) = benders {
         // The first round solves the relaxation's dates one by one: the day-restricted model.
         // Its bound starts at the relaxation's and only rises.
         let Some(days) = days else {
             return Ok((incumbent, bound, work));
         };
-        let (plan, bound, w) = super::benders::solve(&model, (days, bound), incumbent, opts, both.less(work), notes)?;
+        let (plan, bound, w) = super::benders::solve(
+            &model,
+            (days, bound),
+            incumbent,
+            how,
+            learned,
+            opts,
+            both.less(work),
+            notes,
+        )?;
         return Ok((plan, bound, work + w));
     }
     if let Some(days) = &days {
@@ -159,9 +173,21 @@ enum Kind {
     /// Optional cases (no deadline) drawn at random, scheduled or not, free on all their
     /// triples: the knapsack-like trade of which optional cases to treat.
     Optional,
+    /// A windowed Benders master on consecutive dates (decision 73, `benders::window_step`):
+    /// the day-level relaxation of the window with the cuts learned so far chooses new dates
+    /// for its cases, and the dates it changes are solved exactly. Only when no safe-hours rule
+    /// applies, above `FULL_MODEL_LIMIT`.
+    Windows,
 }
 
-const KINDS: [Kind; 5] = [Kind::Dates, Kind::Surgeons, Kind::Theatres, Kind::Cases, Kind::Optional];
+const KINDS: [Kind; 6] = [
+    Kind::Dates,
+    Kind::Surgeons,
+    Kind::Theatres,
+    Kind::Cases,
+    Kind::Optional,
+    Kind::Windows,
+];
 
 /// One kind's adaptive state: its selection weight and its size in free triples.
 struct Arm {
@@ -232,6 +258,8 @@ struct Search<'a> {
     per_theatre: PerKeyAndDate,
     /// The next window's first date (windows slide by half their width).
     next_date: usize,
+    /// The same for the windowed Benders masters.
+    next_window: usize,
 }
 
 impl<'a> Search<'a> {
@@ -256,6 +284,7 @@ impl<'a> Search<'a> {
             per_surgeon,
             per_theatre,
             next_date: 0,
+            next_window: 0,
         }
     }
 
@@ -276,28 +305,39 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// The next window of consecutive dates of `kind` (its own sequence), with about `target`
+    /// triples; windows slide by half their width.
+    fn window(&mut self, target: usize, kind: Kind) -> BTreeSet<NaiveDate> {
+        let next = if kind == Kind::Windows {
+            &mut self.next_window
+        } else {
+            &mut self.next_date
+        };
+        if *next >= self.dates.len() {
+            *next = 0;
+        }
+        let start = *next;
+        let mut end = start + 1;
+        let mut count = self.per_date[&self.dates[start]];
+        while end < self.dates.len() && count + self.per_date[&self.dates[end]] <= target {
+            count += self.per_date[&self.dates[end]];
+            end += 1;
+        }
+        *next = if end >= self.dates.len() {
+            0
+        } else {
+            start + ((end - start) / 2).max(1)
+        };
+        self.dates[start..end].iter().copied().collect()
+    }
+
     /// The cases freed by `kind`, with about `target` free triples, around the plan `current`.
     fn draw(&mut self, kind: Kind, target: usize, current: &[Option<Placement>], draws: &mut Draws) -> Freed<'a> {
         let inst = self.inst;
         let full = self.full;
         let allows: Box<dyn Fn(&Triple) -> bool + 'a> = match kind {
-            Kind::Dates => {
-                if self.next_date >= self.dates.len() {
-                    self.next_date = 0;
-                }
-                let start = self.next_date;
-                let mut end = start + 1;
-                let mut count = self.per_date[&self.dates[start]];
-                while end < self.dates.len() && count + self.per_date[&self.dates[end]] <= target {
-                    count += self.per_date[&self.dates[end]];
-                    end += 1;
-                }
-                self.next_date = if end >= self.dates.len() {
-                    0
-                } else {
-                    start + ((end - start) / 2).max(1)
-                };
-                let window: BTreeSet<NaiveDate> = self.dates[start..end].iter().copied().collect();
+            Kind::Dates | Kind::Windows => {
+                let window = self.window(target, kind);
                 Box::new(move |t: &Triple| window.contains(&inst.sessions[t.k].date))
             }
             Kind::Surgeons | Kind::Theatres => {
@@ -409,6 +449,7 @@ pub fn lns(
     opts: &SolveOptions,
     budget: Budget,
     before_full_model: bool,
+    mut windows: Option<&mut Learned>,
     notes: &mut Vec<String>,
 ) -> Result<(Plan, bool, ModelSize, f64), SolveError> {
     let (mut plan, mut obj) = start;
@@ -424,12 +465,27 @@ pub fn lns(
         .iter()
         .map(|&kind| Arm {
             // Without the new neighbourhoods, date windows alone (the search before them).
-            weight: if kind == Kind::Dates || !opts.without.neighbourhoods {
+            // The windowed masters start with half the draws: on the instances where they
+            // apply they found what the other kinds did not (decision 73).
+            weight: if kind == Kind::Windows {
+                if windows.is_some() {
+                    (KINDS.len() - 1) as f64
+                } else {
+                    0.0
+                }
+            } else if kind == Kind::Dates || !opts.without.neighbourhoods {
                 1.0
             } else {
                 0.0
             },
-            target: FIRST_TRIPLES,
+            // A windowed master is a model of dates, not of triples: its first window is a
+            // third of the horizon's triples (on IHTC i24 a third of the dates did better than
+            // a quarter or a half, decision 73).
+            target: if kind == Kind::Windows {
+                FIRST_TRIPLES.max(full.triples.len() / 3)
+            } else {
+                FIRST_TRIPLES
+            },
             tries: 0,
             wins: 0,
         })
@@ -475,13 +531,56 @@ pub fn lns(
         }
         let total: f64 = arms.iter().map(|a| a.weight).sum();
         let mut pick = draws.unit() * total;
-        let mut a = KINDS.len() - 1;
+        // (Rounding can leave `pick` past the last weight: then the last kind with one.)
+        let mut a = arms.iter().rposition(|arm| arm.weight > 0.0).unwrap_or(0);
         for (i, arm) in arms.iter().enumerate() {
             if pick < arm.weight {
                 a = i;
                 break;
             }
             pick -= arm.weight;
+        }
+        if KINDS[a] == Kind::Windows {
+            let Some(learned) = windows.as_deref_mut() else {
+                unreachable!("the windows kind has no weight without what Benders learned")
+            };
+            let window = search.window(arms[a].target.min(largest), Kind::Windows);
+            let step = budget
+                .less(work)
+                .with_work(STEP_WORK)
+                .capped(Instant::now() + Duration::from_secs_f64(3.0 * STEP_WORK));
+            let o = window_step(learned, &plan, &window, opts, step)?;
+            tracing::debug!(kind = ?Kind::Windows, target = arms[a].target, dates = window.len(), obj, new = ?o.plan.as_ref().map(|b| b.1), kept = o.kept, "neighbourhood");
+            work += o.work;
+            steps += 1;
+            arms[a].tries += 1;
+            fruitless += 1;
+            // A window the master keeps, or a move of it evaluated exactly, is "solved"; a
+            // master or a date without a plan in its work is "cut".
+            let mut score = if o.kept || o.plan.is_some() {
+                SCORE_SOLVED
+            } else {
+                SCORE_CUT
+            };
+            if let Some((pl, o_obj)) = o.plan.filter(|p| p.1 < obj) {
+                plan = pl;
+                obj = o_obj;
+                fruitless = 0;
+                arms[a].wins += 1;
+                score = SCORE_BETTER;
+            }
+            arms[a].weight = (DECAY * arms[a].weight + (1.0 - DECAY) * score).max(MIN_WEIGHT);
+            // A window the master keeps grows the next (it has no move there); one whose master
+            // or dates ran out of work shrinks it.
+            let t = arms[a].target;
+            arms[a].target = if o.kept {
+                (t + t / 4).min(largest)
+            } else if score == SCORE_CUT {
+                (t * 7 / 10).max(MIN_TRIPLES)
+            } else {
+                t
+            };
+            continue;
         }
         let current = placed(inst, &plan);
         let freed = search.draw(KINDS[a], arms[a].target.min(largest), &current, &mut draws);

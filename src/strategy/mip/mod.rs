@@ -89,7 +89,10 @@
 //! dates (`benders.rs`, decision 72): the relaxation chooses the dates, each date is solved
 //! exactly and gets a cut that binds where the relaxation under-priced it, until the
 //! relaxation prices its own choice exactly (a proof of optimality) or its share of the limit
-//! is spent.
+//! is spent. Above `FULL_MODEL_LIMIT` triples, where the whole relaxation is too slow to solve
+//! again, the rounds after the first are windowed (decision 73): the relaxation is solved for a
+//! window of dates at a time, every other case kept where it is, and its choice is kept when
+//! the dates it changes, solved exactly, make a cheaper plan.
 //!
 //! # Files
 //!
@@ -477,6 +480,15 @@ fn decomposition(
     } else {
         (0.35, 0.85)
     };
+    // Benders on the dates (decision 72), its rounds windowed in the neighbourhood search above
+    // `full_model_limit` (decision 73).
+    let how = match triples <= full_model_limit {
+        true => Some(benders::Master::Whole),
+        false if !job.opts.without.windows => Some(benders::Master::Windows),
+        false => None,
+    }
+    .filter(|_| !job.opts.without.benders && benders::applies(job.inst));
+    let mut learned = benders::Learned::new(job.inst, job.cands);
     let (start, relax_bound, used) = decompose::day_plan(
         job.inst,
         job.cands,
@@ -484,7 +496,7 @@ fn decomposition(
         job.opts,
         job.phase(relax_share),
         job.phase(plan_share),
-        triples <= full_model_limit && !job.opts.without.benders && benders::applies(job.inst),
+        how.map(|h| (h, &mut learned)),
         notes,
     )?;
     let bound_int = relax_bound.map(|b| rounded_up(b) as i64);
@@ -496,7 +508,7 @@ fn decomposition(
                 ));
                 let slice = job.slice(used, decompose::HYBRID_SEARCH_SHARE);
                 let (plan, _, size, w) =
-                    decompose::lns(job.inst, job.cands, plan, bound_int, job.opts, slice, true, notes)?;
+                    decompose::lns(job.inst, job.cands, plan, bound_int, job.opts, slice, true, None, notes)?;
                 if bound_int.is_some_and(|b| plan.1 <= b) {
                     notes.push(
                         "the plan meets the day-level relaxation's bound: proven optimal, the full model is not needed"
@@ -551,6 +563,7 @@ fn decomposition(
             job.opts,
             job.rest(used),
             false,
+            (how == Some(benders::Master::Windows)).then_some(&mut learned),
             notes,
         )?;
         // A neighbourhood that was the whole problem, solved to optimality, proves the plan.

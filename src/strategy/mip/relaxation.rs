@@ -159,7 +159,10 @@ impl<'a> DayModel<'a> {
         for p in 0..inst.procedures.len() {
             let u = schedule::unscheduled_cost(inst, p) as f64;
             if self.full.by_case[p].is_empty() {
-                nowhere += u;
+                // (A case outside the model is another model's.)
+                if !self.full.outside[p] {
+                    nowhere += u;
+                }
             } else if !self.full.scheduled_always(inst, p) {
                 z.insert(p, cols.add(variable().min(0.0).max(1.0), u));
             }
