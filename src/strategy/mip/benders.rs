@@ -21,14 +21,14 @@
 //! from the best plan. When the master's bound meets the best plan, that plan is optimal: this
 //! happens once the master prices its own choice at its true cost.
 //!
-//! Where the whole master is too slow to solve again (above `FULL_MODEL_LIMIT` triples), the
-//! rounds after the first are **windowed** (decision 73): the master is built for a window of
-//! consecutive dates only, with the cases the plan has on them (and the unscheduled ones) free
-//! among those dates and every other case kept where it is, and with the cuts learned so far on
-//! those dates. Its choice is a neighbourhood move of the plan: the dates whose cases changed are
-//! solved exactly, get their cuts, and the plan is kept when it is cheaper. A window is left when
-//! its master chooses nothing new; the windows slide by half their width, and the rounds end after
-//! a pass over all of them without a gain.
+//! Where the whole master is too slow to solve again (above `FULL_MODEL_LIMIT` triples), only
+//! the first round runs here, and what it learned ([`Learned`]) goes on into the neighbourhood
+//! search, where a **windowed master** ([`window_step`], decision 73) is one kind of
+//! neighbourhood: the master built for a window of consecutive dates only, with the cases the
+//! plan has on them (and the unscheduled ones) free among those dates and every other case kept
+//! where it is, and with the cuts learned so far on those dates. Its choice is a move of the
+//! plan: the dates whose cases changed are solved exactly, get their cuts, and the plan is kept
+//! when it is cheaper.
 
 use super::candidates::{hours_rules_active, Candidates};
 use super::driver::{optimise, run_audited, Budget, Plan};
@@ -49,7 +49,8 @@ pub fn applies(inst: &Instance) -> bool {
 pub enum Master {
     /// The whole master, every date at once.
     Whole,
-    /// A window of dates at a time (module docs).
+    /// Only the first round here; then a window of dates at a time, as a kind of the
+    /// neighbourhood search ([`window_step`]).
     Windows,
 }
 

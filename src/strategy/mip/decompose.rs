@@ -26,17 +26,19 @@
 //!    joins a surgeon's dates, it is the first round of the Benders decomposition of
 //!    `benders.rs` (decision 72): each date is solved on its own and gets a cut (binding where
 //!    the relaxation under-priced it), and the relaxation is solved again with them, within the
-//!    same share of the limit. Above it the rounds after the first are windowed (decision 73):
-//!    the relaxation of a window of consecutive dates, with the cuts learned on them and every
-//!    case off those dates kept where it is, proposes new dates for the window's cases; the
-//!    dates it changes are solved exactly and the plan is kept when cheaper.
+//!    same share of the limit. Above it only the first round runs here, and the rounds go on
+//!    windowed as a kind of step 3 (decision 73).
 //! 3. **Adaptive large-neighbourhood search** ([`lns`]). From the better of step 2 and the
 //!    heuristic warm start: repeatedly free the cases of one neighbourhood on its triples, freeze
 //!    the rest on their triples, and solve that exact model warm-started from the incumbent, so
-//!    each step is never worse. Five kinds of neighbourhood: a window of consecutive dates (every
+//!    each step is never worse. Six kinds of neighbourhood: a window of consecutive dates (every
 //!    case on them, and every unscheduled case, on those dates), surgeons and theatres (their
 //!    cases across the horizon, or a window of dates of one when it alone is too large), cases at
-//!    random and optional cases at random (on all their triples: trades between distant dates).
+//!    random and optional cases at random (on all their triples: trades between distant dates),
+//!    and, above [`FULL_MODEL_LIMIT`] when no safe-hours rule applies, windowed Benders masters
+//!    (`benders::window_step`: a window of dates' relaxation, with the cuts learned so far and
+//!    every case off those dates kept, re-chooses its cases' dates; the dates it changes are
+//!    solved exactly and the plan is kept when cheaper).
 //!    The kind is drawn by roulette over weights that follow each kind's recent success (ALNS),
 //!    and each kind's size adapts to how its last neighbourhood went. Before the full model
 //!    the search starts, once, with every scheduled case free on the lists of its own date (the

@@ -90,9 +90,10 @@
 //! exactly and gets a cut that binds where the relaxation under-priced it, until the
 //! relaxation prices its own choice exactly (a proof of optimality) or its share of the limit
 //! is spent. Above `FULL_MODEL_LIMIT` triples, where the whole relaxation is too slow to solve
-//! again, the rounds after the first are windowed (decision 73): the relaxation is solved for a
-//! window of dates at a time, every other case kept where it is, and its choice is kept when
-//! the dates it changes, solved exactly, make a cheaper plan.
+//! again, the rounds after the first are windowed, as a kind of the neighbourhood search
+//! (decision 73): the relaxation is solved for a window of dates at a time, every other case
+//! kept where it is, and its choice is kept when the dates it changes, solved exactly, make a
+//! cheaper plan.
 //!
 //! # Files
 //!
