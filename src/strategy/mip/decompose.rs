@@ -84,8 +84,9 @@ const FIRST_TRIPLES: usize = 4_000;
 /// Steps 1 and 2: the relaxation's bound (solved within `relaxation`), and the better of the warm
 /// start and the day-restricted exact model's plan (within what is left of `both`, or to a 0.5 %
 /// gap); with the units of work both used. With `benders`, the day-restricted model is the first
-/// round of [`super::benders`], whose rounds go on within `both`, with the master solved whole
-/// or a window of dates at a time.
+/// round of [`super::benders`]: with [`Master::Whole`] its rounds go on within `both`; with
+/// [`Master::Windows`] only that round runs here, and what it learned goes into `learned` for the
+/// windowed masters of the neighbourhood search.
 #[allow(clippy::too_many_arguments)]
 pub fn day_plan(
     inst: &Instance,
